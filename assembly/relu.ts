@@ -1,0 +1,42 @@
+// ReLU and its gradient, element-wise over len elements (len ≥ 1) of T at byte addresses.
+// The SIMD build does LANES = 16 / sizeof<T>() elements per v128 and the len % LANES tail one by one;
+// both builds give the same bits.
+
+// @ts-ignore: decorator
+@inline function at<T>(base: usize, index: i32): usize {
+  return base + (<usize>index << alignof<T>());
+}
+
+// out[i] = max(h[i], 0) as numpy's np.maximum(h, 0): NaN stays NaN, −0 becomes +0 (wasm's max orders
+// −0 below +0 and propagates NaN). Overwrites out; out may be h itself (in place) but must not
+// otherwise overlap it.
+function relu_forward<T>(out: usize, h: usize, len: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const L = 16 / sizeof<T>();
+    const zero = v128.splat<T>(<T>0);
+    for (; i + L <= len; i += L) v128.store(at<T>(out, i), v128.max<T>(v128.load(at<T>(h, i)), zero));
+  }
+  for (; i < len; i++) store<T>(at<T>(out, i), max<T>(load<T>(at<T>(h, i)), <T>0));
+}
+
+// grad[i] = 0 where h[i] < 0 (strictly, as numpy's grad_h[h < 0] = 0: h = −0 or NaN keeps the
+// gradient), else unchanged. In place on grad (len elements); h is the pre-activation, read only,
+// and must not overlap grad.
+function relu_backward<T>(grad: usize, h: usize, len: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const L = 16 / sizeof<T>();
+    const zero = v128.splat<T>(<T>0);
+    for (; i + L <= len; i += L) {
+      const negative = v128.lt<T>(v128.load(at<T>(h, i)), zero);
+      v128.store(at<T>(grad, i), v128.andnot(v128.load(at<T>(grad, i)), negative));
+    }
+  }
+  for (; i < len; i++) if (load<T>(at<T>(h, i)) < <T>0) store<T>(at<T>(grad, i), <T>0);
+}
+
+export function relu_forward_f64(out: usize, h: usize, len: i32): void { relu_forward<f64>(out, h, len); }
+export function relu_backward_f64(grad: usize, h: usize, len: i32): void { relu_backward<f64>(grad, h, len); }
+export function relu_forward_f32(out: usize, h: usize, len: i32): void { relu_forward<f32>(out, h, len); }
+export function relu_backward_f32(grad: usize, h: usize, len: i32): void { relu_backward<f32>(grad, h, len); }

@@ -1,0 +1,28 @@
+// Plain SGD, in place.
+
+// @ts-ignore: decorator
+@inline function at<T>(base: usize, index: i32): usize {
+  return base + (<usize>index << alignof<T>());
+}
+
+// w[i] −= lr·g[i] over len elements (len ≥ 1), as numpy's w -= learning_rate * grad: the product
+// lr·g[i] is rounded to T, then subtracted (no fused multiply-add), so every build gives the same
+// bits. Updates w in place; g is read only and must not overlap w.
+function sgd<T>(w: usize, g: usize, lr: T, len: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const L = 16 / sizeof<T>();
+    const rate = v128.splat<T>(lr);
+    for (; i + L <= len; i += L) {
+      const wi = at<T>(w, i);
+      v128.store(wi, v128.sub<T>(v128.load(wi), v128.mul<T>(rate, v128.load(at<T>(g, i)))));
+    }
+  }
+  for (; i < len; i++) {
+    const wi = at<T>(w, i);
+    store<T>(wi, load<T>(wi) - lr * load<T>(at<T>(g, i)));
+  }
+}
+
+export function sgd_f64(w: usize, g: usize, lr: f64, len: i32): void { sgd<f64>(w, g, lr, len); }
+export function sgd_f32(w: usize, g: usize, lr: f32, len: i32): void { sgd<f32>(w, g, lr, len); }

@@ -1,0 +1,43 @@
+/** Element types a network can hold: numpy's float64 (default) or float32. */
+export type DType = "f64" | "f32";
+/** Which implementation ran the arithmetic. */
+export type BackendName = "wasm-simd" | "wasm-scalar" | "js";
+export type FloatArray = Float64Array | Float32Array;
+
+/** Bytes per element of each dtype. */
+export const BYTES: Record<DType, number> = { f64: 8, f32: 4 };
+
+/**
+ * A dense row-major matrix inside an arena: `offset` is its byte address in the arena's buffer (for
+ * the wasm kernels, a pointer into linear memory), `array` a typed-array view of its `length`
+ * elements, re-made whenever the buffer behind it changes (wasm memory growth).
+ */
+export interface Block {
+  readonly offset: number;
+  readonly length: number;
+  readonly array: FloatArray;
+}
+
+/**
+ * The arithmetic of one training step, implemented twice (wasm-kernels.ts, js-kernels.ts) with the
+ * same contracts, which are written above the AssemblyScript kernels in assembly/: outputs first,
+ * then inputs, then sizes in elements (each ≥ 1, validated by the caller).
+ */
+export interface Kernels {
+  readonly backend: BackendName;
+  readonly dtype: DType;
+  /** C[m×n] = A[m×k]·B[k×n]. */
+  gemm_nn(c: Block, a: Block, b: Block, m: number, k: number, n: number): void;
+  /** C[m×n] = Aᵀ·B, A stored k×m, B k×n. */
+  gemm_tn(c: Block, a: Block, b: Block, m: number, k: number, n: number): void;
+  /** C[m×n] = A·Bᵀ, A m×k, B stored n×k. */
+  gemm_nt(c: Block, a: Block, b: Block, m: number, k: number, n: number): void;
+  /** out = max(h, 0), element-wise (numpy's np.maximum). */
+  relu_forward(out: Block, h: Block, len: number): void;
+  /** grad = 0 where h < 0, in place. */
+  relu_backward(grad: Block, h: Block, len: number): void;
+  /** Returns Σ(pred − y)², writes grad = 2(pred − y). */
+  sse_loss_grad(grad: Block, pred: Block, y: Block, len: number): number;
+  /** w −= lr·g, in place. */
+  sgd(w: Block, g: Block, lr: number, len: number): void;
+}

@@ -1,0 +1,121 @@
+import { TwoLayerError } from "./errors.js";
+import { BYTES, type Block, type DType, type FloatArray } from "./kernels.js";
+
+/**
+ * Where arenas live: wasm linear memory (one per loaded build, shared by every network on it) or a
+ * plain ArrayBuffer per arena for the JS backend. `buffer()` is read again at every use because
+ * wasm memory growth replaces the buffer and detaches every view on the old one.
+ */
+export interface Space {
+  buffer(): ArrayBufferLike;
+  /** Reserves `bytes` (16-byte aligned) and returns their byte offset in `buffer()`. */
+  reserve(bytes: number): number;
+  release(offset: number): void;
+}
+
+/** The most bytes one network may take: wasm32 addresses 4 GiB, less what the module itself uses. */
+export const MAX_ARENA_BYTES = 2 ** 32 - 2 ** 20;
+
+const ALIGN = 16;
+const alignUp = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
+
+/** A Space of its own for one JS-backend arena. */
+export function jsSpace(): Space {
+  let buffer: ArrayBuffer | undefined;
+  return {
+    buffer: () => buffer!,
+    reserve(bytes) {
+      buffer = new ArrayBuffer(bytes);
+      return 0;
+    },
+    release() {
+      buffer = undefined;
+    },
+  };
+}
+
+class ArenaBlock implements Block {
+  private view: FloatArray | undefined;
+
+  constructor(
+    private readonly arena: Arena,
+    readonly offset: number,
+    readonly length: number,
+  ) {}
+
+  get array(): FloatArray {
+    const buffer = this.arena.buffer();
+    if (this.view === undefined || this.view.buffer !== buffer) {
+      const Type = this.arena.dtype === "f64" ? Float64Array : Float32Array;
+      this.view = new Type(buffer as ArrayBuffer, this.offset, this.length);
+    }
+    return this.view;
+  }
+}
+
+/**
+ * One network's memory: reserved whole at creation, carved into blocks in the order they are asked
+ * for (each block starts 16-byte aligned), returned whole by `dispose()`.
+ */
+export class Arena {
+  private readonly base: number;
+  private used = 0;
+  private disposed = false;
+
+  constructor(
+    private readonly space: Space,
+    readonly dtype: DType,
+    readonly bytes: number,
+  ) {
+    if (bytes > MAX_ARENA_BYTES) {
+      throw new TwoLayerError(
+        "OUT_OF_MEMORY",
+        `this network needs ${bytes} bytes but WebAssembly memory holds at most ${MAX_ARENA_BYTES} ` +
+          `(4 GiB less 1 MiB); use smaller sizes or dtype "f32"`,
+      );
+    }
+    try {
+      this.base = space.reserve(bytes);
+    } catch (cause) {
+      throw new TwoLayerError(
+        "OUT_OF_MEMORY",
+        `could not reserve ${bytes} bytes for this network (the engine refused to grow memory); ` +
+          `dispose networks you no longer need, or use smaller sizes or dtype "f32"`,
+        { cause },
+      );
+    }
+  }
+
+  /** The bytes an arena needs for blocks of these element counts. */
+  static bytesFor(dtype: DType, lengths: number[]): number {
+    return lengths.reduce((sum, length) => sum + alignUp(length * BYTES[dtype]), 0);
+  }
+
+  buffer(): ArrayBufferLike {
+    if (this.disposed) throw new TwoLayerError("DISPOSED", "this network was disposed; create a new one");
+    return this.space.buffer();
+  }
+
+  /** The next `length` elements of the arena. */
+  block(length: number): Block {
+    const offset = this.base + this.used;
+    this.used += alignUp(length * BYTES[this.dtype]);
+    if (this.used > this.bytes) throw new Error(`arena overflow: ${this.used} > ${this.bytes} bytes`);
+    return new ArenaBlock(this, offset, length);
+  }
+
+  /** Elements [start, start + length) of `parent`, as a block of its own. */
+  slice(parent: Block, start: number, length: number): Block {
+    return new ArenaBlock(this, parent.offset + start * BYTES[this.dtype], length);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.space.release(this.base);
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+}
