@@ -161,7 +161,7 @@ async function main(argv: string[]): Promise<number> {
   const plot = args.values.get("plot");
   if (plot !== undefined) {
     const scale = args.switches.has("linear") ? "linear" : "log";
-    writeFileSync(plot, lossPlotSvg(result.losses, { scale, title: `twolayer: N=${options.n}, D_in=${options.dIn}, H=${options.hidden}, D_out=${options.dOut}, lr=${options.learningRate}, seed=${options.seed}` }));
+    writeFileSync(plot, lossPlotSvg(result.losses, { scale, title: `twolayer: N=${options.n}, D_in=${options.dIn}, H=${options.hidden}, D_out=${options.dOut}, lr=${pythonFloat(options.learningRate)}, seed=${options.seed}` }));
   }
   const { losses } = result;
   const first = losses.length ? pythonFloat(losses[0]) : "-";
