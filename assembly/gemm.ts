@@ -93,6 +93,46 @@ function gemm_nt<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void 
   }
 }
 
+// Packs A (m×k, row-major) into ⌈m/4⌉ panels of 4 rows for gemm_pn: panel q holds A(4q + r, p) at
+// element q·4k + 4p + r, so the 4 values a 4-row tile needs at one p are adjacent and the panel is
+// read front to back. Rows past m (the last panel's padding) are +0. Writes ⌈m/4⌉·4k elements;
+// panels must not overlap a. The network packs its x once, since x does not change while training.
+function pack_panels<T>(panels: usize, a: usize, m: i32, k: i32): void {
+  for (let i0 = 0; i0 < m; i0 += 4) {
+    const panel = at<T>(panels, i0 * k);
+    for (let r = 0; r < 4; r++) {
+      const i = i0 + r;
+      for (let p = 0; p < k; p++) store<T>(at<T>(panel, 4 * p + r), i < m ? load<T>(at<T>(a, i * k + p)) : <T>0);
+    }
+  }
+}
+
+// C[m×n] = A·B with A given as pack_panels' panels, panel q starting at element q·lda (lda ≥ 4k), B
+// k×n: the same loops as gemm_nn, reading A(i, p) from its panel, so the same bits.
+function gemm_pn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void {
+  const L = lanes<T>();
+  for (let i = 0; i < m; i++) {
+    const aRow = at<T>(a, (i >> 2) * lda + (i & 3)); // A(i, p) is 4p elements on
+    const cRow = at<T>(c, i * n);
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + L <= n; j += L) {
+        let acc = v128.splat<T>(<T>0);
+        for (let p = 0; p < k; p++) {
+          const aip = v128.splat<T>(load<T>(at<T>(aRow, 4 * p)));
+          acc = v128.add<T>(acc, v128.mul<T>(aip, v128.load(at<T>(b, p * n + j))));
+        }
+        v128.store(at<T>(cRow, j), acc);
+      }
+    }
+    for (; j < n; j++) {
+      let acc = <T>0;
+      for (let p = 0; p < k; p++) acc += load<T>(at<T>(aRow, 4 * p)) * load<T>(at<T>(b, p * n + j));
+      store<T>(at<T>(cRow, j), acc);
+    }
+  }
+}
+
 // Lane l of a v128 of T, for a lane index known only at run time.
 // @ts-ignore: decorator
 @inline function extract<T>(v: v128, l: i32): T {
@@ -111,3 +151,7 @@ export function gemm_nt_f64(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32
 export function gemm_nn_f32(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void { gemm_nn<f32>(c, a, b, m, k, n); }
 export function gemm_tn_f32(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void { gemm_tn<f32>(c, a, b, m, k, n); }
 export function gemm_nt_f32(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void { gemm_nt<f32>(c, a, b, m, k, n); }
+export function pack_panels_f64(panels: usize, a: usize, m: i32, k: i32): void { pack_panels<f64>(panels, a, m, k); }
+export function pack_panels_f32(panels: usize, a: usize, m: i32, k: i32): void { pack_panels<f32>(panels, a, m, k); }
+export function gemm_pn_f64(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void { gemm_pn<f64>(c, a, b, m, k, n, lda); }
+export function gemm_pn_f32(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void { gemm_pn<f32>(c, a, b, m, k, n, lda); }

@@ -4,4 +4,5 @@ export * from "./gemm";
 export * from "./relu";
 export * from "./loss";
 export * from "./sgd";
+export * from "./accumulate";
 export * from "./heap";
