@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { describe, TwoLayerError } from "./errors.js";
 import { pythonFloat } from "./format.js";
-import { MAX_ITERATIONS, TUTORIAL, closest } from "./options.js";
+import { MAX_ITERATIONS, MAX_THREADS, TUTORIAL, closest } from "./options.js";
 import { lossPlotSvg } from "./plot.js";
 import { train } from "./train.js";
 import type { TrainResult } from "./loop.js";
@@ -23,6 +23,8 @@ Options:
   --dtype T         f64 (numpy's float64, default) or f32
   --backend B       wasm (default) or js (plain TypeScript)
   --simd S          auto (default), on or off: the wasm build with or without SIMD
+  --threads N       threads for the wasm backend: a number or auto (default 1)
+  --fma             fused multiply-add in the matrix products (relaxed SIMD; last bits may differ)
   --every K         print every K-th loss line only (default 1)
   --quiet           print no loss lines
   --json FILE       write {"config", "losses", "seconds", "backend"} as JSON to FILE
@@ -37,8 +39,8 @@ Exit codes: 0 done, 2 bad arguments, 3 the loss diverged (NaN or infinite: lower
 /** A command-line mistake: printed as one line, exit code 2. */
 class UsageError extends Error {}
 
-const VALUE_FLAGS = ["n", "d-in", "hidden", "d-out", "iterations", "lr", "seed", "dtype", "backend", "simd", "every", "json", "plot"];
-const SWITCHES = ["quiet", "linear", "help"];
+const VALUE_FLAGS = ["n", "d-in", "hidden", "d-out", "iterations", "lr", "seed", "dtype", "backend", "simd", "threads", "every", "json", "plot"];
+const SWITCHES = ["quiet", "linear", "fma", "help"];
 
 interface Args {
   values: Map<string, string>;
@@ -95,6 +97,16 @@ function choiceFlag<T extends string>(args: Args, name: string, fallback: T, all
   return text as T;
 }
 
+function threadsFlag(args: Args): number | "auto" {
+  const text = args.values.get("threads");
+  if (text === "auto") return text;
+  const value = text === undefined ? 1 : NUMBER.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_THREADS) {
+    throw new UsageError(`--threads takes an integer from 1 to ${MAX_THREADS} or auto, got ${describe(text)}`);
+  }
+  return value;
+}
+
 function learningRateFlag(args: Args): number {
   const text = args.values.get("lr");
   if (text === undefined) return TUTORIAL.learningRate;
@@ -139,6 +151,8 @@ async function main(argv: string[]): Promise<number> {
     dtype: choiceFlag(args, "dtype", "f64", ["f64", "f32"] as const),
     backend: choiceFlag(args, "backend", "wasm", ["wasm", "js"] as const),
     simd: ({ auto: "auto", on: true, off: false } as const)[choiceFlag(args, "simd", "auto", ["auto", "on", "off"] as const)],
+    threads: threadsFlag(args),
+    fma: args.switches.has("fma"),
   };
   const every = integerFlag(args, "every", 1, 1, Number.MAX_SAFE_INTEGER);
   const quiet = args.switches.has("quiet");
@@ -173,6 +187,7 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(plot, lossPlotSvg(result.losses, { scale, title: `twolayer: N=${options.n}, D_in=${options.dIn}, H=${options.hidden}, D_out=${options.dOut}, lr=${pythonFloat(options.learningRate)}, seed=${options.seed}` }));
   }
   const { losses, status } = result;
+  for (const fallback of result.fallbacks) process.stderr.write(`twolayer: ${fallback}\n`);
   if (status === "diverged") process.stderr.write(`twolayer: ${result.divergence!.message}\n`);
   if (status === "aborted") process.stderr.write(`twolayer: interrupted after ${losses.length} iterations\n`);
   const first = losses.length ? pythonFloat(losses[0]) : "-";
@@ -180,6 +195,7 @@ async function main(argv: string[]): Promise<number> {
   process.stderr.write(
     `twolayer: ${result.backend} ${result.dtype}, ${losses.length} iterations, loss ${first} -> ${last}, ` +
       `${result.seconds.toFixed(3)} s, ${result.gflops.toFixed(1)} GFLOP/s` +
+      `${result.threadsUsed > 1 ? `, ${result.threadsUsed} threads` : ""}${result.fmaUsed ? ", fma" : ""}` +
       `${json ? `, json ${json}` : ""}${plot ? `, plot ${plot}` : ""}\n`,
   );
   return status === "diverged" ? 3 : status === "aborted" ? 130 : 0;

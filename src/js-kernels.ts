@@ -48,6 +48,30 @@ export function gemm_nt(c: FloatArray, a: FloatArray, b: FloatArray, m: number, 
   }
 }
 
+/** Packs A[m×k] into 4-row panels: panel q holds A(4q + r, p) at 4kq + 4p + r; rows past m are 0 */
+export function pack_panels(panels: FloatArray, a: FloatArray, m: number, k: number): void {
+  for (let i0 = 0; i0 < m; i0 += 4) {
+    for (let r = 0; r < 4; r++) {
+      const i = i0 + r;
+      for (let p = 0; p < k; p++) panels[i0 * k + 4 * p + r] = i < m ? a[i * k + p] : 0;
+    }
+  }
+}
+
+/** C[m×n] = A·B[k×n], A given as pack_panels' panels (panel q at element q·lda, lda = 4k by default) */
+export function gemm_pn(c: FloatArray, panels: FloatArray, b: FloatArray, m: number, k: number, n: number, lda = 4 * k): void {
+  c.fill(0, 0, m * n);
+  for (let i = 0; i < m; i++) {
+    const aRow = (i >> 2) * lda + (i & 3);
+    const cRow = i * n;
+    for (let p = 0; p < k; p++) {
+      const aip = panels[aRow + 4 * p];
+      const bRow = p * n;
+      for (let j = 0; j < n; j++) c[cRow + j] += aip * b[bRow + j];
+    }
+  }
+}
+
 /** out = max(h, 0) as numpy's np.maximum: NaN stays NaN, −0 becomes +0 */
 export function relu_forward(out: FloatArray, h: FloatArray, len: number): void {
   for (let i = 0; i < len; i++) out[i] = Math.max(h[i], 0);
@@ -80,6 +104,11 @@ export function sgd(w: FloatArray, g: FloatArray, lr: number, len: number): void
   }
 }
 
+/** out += a, element-wise (how the threaded builds add their partial products) */
+export function accumulate(out: FloatArray, a: FloatArray, len: number): void {
+  for (let i = 0; i < len; i++) out[i] += a[i];
+}
+
 /** The plain TypeScript backend. */
 export function jsKernels(dtype: DType): Kernels {
   return {
@@ -88,6 +117,8 @@ export function jsKernels(dtype: DType): Kernels {
     gemm_nn: (c, a, b, m, k, n) => gemm_nn(c.array, a.array, b.array, m, k, n),
     gemm_tn: (c, a, b, m, k, n) => gemm_tn(c.array, a.array, b.array, m, k, n),
     gemm_nt: (c, a, b, m, k, n) => gemm_nt(c.array, a.array, b.array, m, k, n),
+    pack_panels: (panels, a, m, k) => pack_panels(panels.array, a.array, m, k),
+    gemm_pn: (c, panels, b, m, k, n) => gemm_pn(c.array, panels.array, b.array, m, k, n),
     relu_forward: (out, h, len) => relu_forward(out.array, h.array, len),
     relu_backward: (grad, h, len) => relu_backward(grad.array, h.array, len),
     sse_loss_grad: (grad, pred, y, len) => sse_loss_grad(grad.array, pred.array, y.array, len),

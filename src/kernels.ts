@@ -8,6 +8,15 @@ export type FloatArray = Float64Array | Float32Array;
 export const BYTES: Record<DType, number> = { f64: 8, f32: 4 };
 
 /**
+ * Elements of pack_panels' output for an m×k matrix: ⌈m/4⌉ panels of 4 rows × k, panel q holding
+ * A(4q + r, p) at element 4kq + 4p + r (rows past m are 0), so a 4-row tile's values at one p are
+ * adjacent and a panel is read front to back.
+ */
+export function panelsLength(m: number, k: number): number {
+  return Math.ceil(m / 4) * 4 * k;
+}
+
+/**
  * A dense row-major matrix inside an arena: `offset` is its byte address in the arena's buffer (for
  * the wasm kernels, a pointer into linear memory), `array` a typed-array view of its `length`
  * elements, re-made whenever the buffer behind it changes (wasm memory growth).
@@ -32,6 +41,10 @@ export interface Kernels {
   gemm_tn(c: Block, a: Block, b: Block, m: number, k: number, n: number): void;
   /** C[m×n] = A·Bᵀ, A m×k, B stored n×k. */
   gemm_nt(c: Block, a: Block, b: Block, m: number, k: number, n: number): void;
+  /** Packs A[m×k] into 4-row panels (panelsLength(m, k) elements) for gemm_pn. */
+  pack_panels(panels: Block, a: Block, m: number, k: number): void;
+  /** C[m×n] = A·B[k×n], A given as pack_panels' panels. */
+  gemm_pn(c: Block, panels: Block, b: Block, m: number, k: number, n: number): void;
   /** out = max(h, 0), element-wise (numpy's np.maximum). */
   relu_forward(out: Block, h: Block, len: number): void;
   /** grad = 0 where h < 0, in place. */

@@ -6,6 +6,9 @@ import { pythonFloat } from "./format.js";
 export interface Trainable {
   readonly backend: BackendName;
   readonly dtype: DType;
+  readonly threadsUsed: number;
+  readonly fmaUsed: boolean;
+  readonly fallbacks: readonly string[];
   forwardBackward(): number;
   update(learningRate: number): void;
 }
@@ -25,6 +28,12 @@ export interface TrainResult {
   /** Which implementation ran: "wasm-simd", "wasm-scalar" or "js". */
   backend: BackendName;
   dtype: DType;
+  /** Threads the kernels ran on: `threads` as asked for, or 1 where it could not be had (see `fallbacks`). */
+  threadsUsed: number;
+  /** Whether the matrix products used fused multiply-add (`fma: true` where the engine has relaxed SIMD). */
+  fmaUsed: boolean;
+  /** What was asked for (fma, threads) but could not be had here, and why; empty when everything was. */
+  fallbacks: string[];
   /** Every option's value as used, defaults filled in (user arrays and callbacks left out). */
   config: NetConfig & LoopConfig;
   /** With status "diverged": where, the last finite loss (null if none), and what to do. */
@@ -90,6 +99,9 @@ export async function runLoop(
     gflops: seconds > 0 ? (flopsPerStep * t) / seconds / 1e9 : 0,
     backend: net.backend,
     dtype: net.dtype,
+    threadsUsed: net.threadsUsed,
+    fmaUsed: net.fmaUsed,
+    fallbacks: [...net.fallbacks],
     config,
     ...(divergence ? { divergence } : {}),
   };

@@ -1,6 +1,6 @@
-import { engine } from "./backends.js";
+import { engine, type Engine } from "./backends.js";
 import { TwoLayerError } from "./errors.js";
-import type { BackendName, Block, DType, FloatArray, Kernels } from "./kernels.js";
+import { panelsLength, type BackendName, type Block, type DType, type FloatArray, type Kernels } from "./kernels.js";
 import { Arena, MAX_ARENA_BYTES, tooLarge } from "./memory.js";
 import { runLoop, type TrainResult } from "./loop.js";
 import { learningRate, loopConfig, netConfig, shapes, TUTORIAL, type LoopConfig, type LoopOptions, type NetConfig, type NetOptions } from "./options.js";
@@ -14,7 +14,8 @@ export function flopsPerStep({ n, dIn, hidden, dOut }: { n: number; dIn: number;
 /**
  * The network of the tutorial, with all its matrices in one arena reserved at creation: parameters
  * (w1, w2) in one block and their gradients in a second with the same layout, then activations and
- * data. Nothing is allocated while training.
+ * data, and x once more packed in 4-row panels for h = x·w1's micro-kernel (x does not change while
+ * training, so it is packed once). Nothing is allocated while training.
  */
 export class TwoLayerNet {
   /** Batch size N, input width D_in, hidden width H, output width D_out. */
@@ -26,19 +27,32 @@ export class TwoLayerNet {
   /** Which implementation runs the arithmetic: "wasm-simd", "wasm-scalar" or "js". */
   readonly backend: BackendName;
   readonly seed: number;
+  /** Threads the kernels run on: `threads` as asked for, or 1 where it could not be had (see `fallbacks`). */
+  readonly threadsUsed: number;
+  /** Whether the matrix products use fused multiply-add (`fma: true` where the engine has relaxed SIMD). */
+  readonly fmaUsed: boolean;
+  /** What was asked for (fma, threads) but could not be had here, and why; empty when everything was. */
+  readonly fallbacks: readonly string[];
 
   private readonly config: NetConfig;
+  private readonly engine: Engine;
   private readonly k: Kernels;
+  /** Whether `x` was handed out (and so maybe written) since x was last packed into `xPanels`. */
+  private xStale = true;
   private readonly arena: Arena;
   private readonly params: Block; // [w1 | w2]
   private readonly grads: Block; // [grad_w1 | grad_w2], the same layout
-  private readonly b: Record<"w1" | "w2" | "gradW1" | "gradW2" | "h" | "hRelu" | "yPred" | "gradYPred" | "gradH" | "x" | "y", Block>;
+  private readonly b: Record<"w1" | "w2" | "gradW1" | "gradW2" | "h" | "hRelu" | "yPred" | "gradYPred" | "gradH" | "x" | "xPanels" | "y", Block>;
 
-  private constructor(config: NetConfig, kernels: Kernels, arena: Arena) {
+  private constructor(config: NetConfig, engine: Engine, arena: Arena) {
     ({ n: this.n, dIn: this.dIn, hidden: this.hidden, dOut: this.dOut, dtype: this.dtype, seed: this.seed } = config);
     this.config = config;
-    this.k = kernels;
-    this.backend = kernels.backend;
+    this.engine = engine;
+    this.k = engine.kernels;
+    this.backend = engine.kernels.backend;
+    this.threadsUsed = engine.threadsUsed;
+    this.fmaUsed = engine.fmaUsed;
+    this.fallbacks = engine.fallbacks;
     this.arena = arena;
     const { n, dIn, hidden: H, dOut } = config;
     this.params = arena.block(dIn * H + H * dOut);
@@ -54,6 +68,7 @@ export class TwoLayerNet {
       yPred: arena.block(n * dOut),
       gradYPred: arena.block(n * dOut),
       x: arena.block(n * dIn),
+      xPanels: arena.block(panelsLength(n, dIn)),
       y: arena.block(n * dOut),
     };
   }
@@ -62,7 +77,7 @@ export class TwoLayerNet {
   static bytesFor(config: Pick<NetConfig, "n" | "dIn" | "hidden" | "dOut" | "dtype">, guarded = false): number {
     const { n, dIn, hidden: H, dOut } = config;
     const p = dIn * H + H * dOut;
-    return Arena.bytesFor(config.dtype, [p, p, n * H, n * H, n * H, n * dOut, n * dOut, n * dIn, n * dOut], guarded);
+    return Arena.bytesFor(config.dtype, [p, p, n * H, n * H, n * H, n * dOut, n * dOut, n * dIn, panelsLength(n, dIn), n * dOut], guarded);
   }
 
   /**
@@ -80,14 +95,22 @@ export class TwoLayerNet {
   static async build(config: NetConfig, data: NetOptions | undefined, guarded = false): Promise<TwoLayerNet> {
     const bytes = TwoLayerNet.bytesFor(config, guarded);
     if (bytes > MAX_ARENA_BYTES) throw tooLarge(bytes); // before loading or reserving anything
-    const { kernels, space } = await engine(config.backend, config.dtype, config.simd);
-    const net = new TwoLayerNet(config, kernels, new Arena(space(), config.dtype, bytes, guarded));
+    const e = await engine(config);
+    let arena: Arena;
+    try {
+      arena = new Arena(e.space(), config.dtype, bytes, guarded);
+    } catch (error) {
+      e.dispose();
+      throw error;
+    }
+    const net = new TwoLayerNet(config, e, arena);
     const random = new NumpyRandomState(config.seed);
-    for (const name of ["x", "y", "w1", "w2"] as const) random.fillRandn(net[name]);
+    for (const name of ["x", "y", "w1", "w2"] as const) random.fillRandn(net.b[name].array);
     for (const name of ["x", "y", "w1", "w2"] as const) {
       const given = data?.[name];
-      if (given !== undefined) net[name].set(given);
+      if (given !== undefined) net.b[name].array.set(given);
     }
+    net.packX();
     return net;
   }
 
@@ -97,8 +120,9 @@ export class TwoLayerNet {
    */
   forwardBackward(): number {
     this.checkAlive();
+    if (this.xStale) this.packX();
     const { k, b, n, dIn, hidden: H, dOut } = this;
-    k.gemm_nn(b.h, b.x, b.w1, n, dIn, H); //                              h = x·w1
+    k.gemm_pn(b.h, b.xPanels, b.w1, n, dIn, H); //                        h = x·w1 (x as packed at create)
     k.relu_forward(b.hRelu, b.h, n * H); //                               h_relu = max(h, 0)
     k.gemm_nn(b.yPred, b.hRelu, b.w2, n, H, dOut); //                     y_pred = h_relu·w2
     const loss = k.sse_loss_grad(b.gradYPred, b.yPred, b.y, n * dOut); // loss = Σ(y_pred − y)²; grad_y_pred = 2(y_pred − y)
@@ -138,8 +162,15 @@ export class TwoLayerNet {
     return runLoop(this, config, flopsPerStep(this), { onIteration: hooks?.onIteration, signal: hooks?.signal });
   }
 
-  /** Returns the memory to the backend. Idempotent; any later use throws a DISPOSED TwoLayerError. */
+  /** Packs x into 4-row panels for h = x·w1 (again after `x` was handed out, in case it was written). */
+  private packX(): void {
+    this.k.pack_panels(this.b.xPanels, this.b.x, this.n, this.dIn);
+    this.xStale = false;
+  }
+
+  /** Returns the memory to the backend and ends the worker threads, if any. Idempotent; any later use throws a DISPOSED TwoLayerError. */
   dispose(): void {
+    this.engine.dispose();
     this.arena.dispose();
   }
 
@@ -159,8 +190,15 @@ export class TwoLayerNet {
   // Zero-copy views into the network's memory, writable. Read them again after other networks are
   // created: a view is re-made whenever wasm memory has grown (which detaches the old one).
 
-  /** Inputs x, N×D_in row-major. */
-  get x(): FloatArray { return this.b.x.array; }
+  /**
+   * Inputs x, N×D_in row-major. Writes through this view are seen by the next pass: the network
+   * re-packs x (its copy for the fast product) at the next pass after this getter is read. So read
+   * `net.x` again before writing between passes rather than keeping an old view.
+   */
+  get x(): FloatArray {
+    this.xStale = true;
+    return this.b.x.array;
+  }
   /** Targets y, N×D_out. */
   get y(): FloatArray { return this.b.y.array; }
   /** First-layer weights w1, D_in×H. */

@@ -36,6 +36,20 @@ export interface NetOptions {
   backend?: Backend;
   /** wasm only: `"auto"` (default) picks SIMD where supported; `true`/`false` force the SIMD or scalar build. */
   simd?: boolean | "auto";
+  /**
+   * wasm only: `true` runs the matrix products with fused multiply-add (relaxed SIMD's
+   * `relaxed_madd`), default false. Results may then differ in the last bits between engines (V8
+   * fuses, JavaScriptCore and so Bun does not). Where the engine lacks relaxed SIMD it runs without
+   * FMA and says so (`fmaUsed`, `fallbacks`).
+   */
+  fma?: boolean;
+  /**
+   * wasm only: threads to run on, an integer ≥ 1 or `"auto"` (the cores available); default 1.
+   * Needs shared memory and workers (Node, Bun, Deno, cross-origin isolated pages); elsewhere it runs
+   * on one thread and says so (`threadsUsed`, `fallbacks`). Results repeat bit for bit for a given
+   * thread count, and differ from one thread's in the last bits of h = x·w1 (see README, "Speed").
+   */
+  threads?: number | "auto";
   /** Inputs, N×D_in row-major; replaces the seed's draw. */
   x?: ArrayLike<number>;
   /** Targets, N×D_out row-major. */
@@ -77,9 +91,14 @@ export interface NetConfig {
   dtype: DType;
   backend: Backend;
   simd: boolean | "auto";
+  fma: boolean;
+  threads: number | "auto";
 }
 
-const NET_KEYS = ["n", "dIn", "hidden", "dOut", "seed", "dtype", "backend", "simd", "x", "y", "w1", "w2", "allowNonFinite"];
+const NET_KEYS = ["n", "dIn", "hidden", "dOut", "seed", "dtype", "backend", "simd", "fma", "threads", "x", "y", "w1", "w2", "allowNonFinite"];
+
+/** The most threads one network may ask for. */
+export const MAX_THREADS = 256;
 const LOOP_KEYS = ["iterations", "learningRate", "onIteration", "onNonFinite", "signal"];
 const TRAIN_KEYS = [...NET_KEYS, ...LOOP_KEYS];
 
@@ -161,6 +180,15 @@ function oneOf<T extends string | boolean>(name: string, value: unknown, fallbac
   return value as T;
 }
 
+function threadCount(value: unknown): number | "auto" {
+  if (value === undefined) return 1;
+  if (value === "auto") return value;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_THREADS) {
+    throw invalid(`threads must be an integer from 1 to ${MAX_THREADS} or "auto", got ${describe(value)}`);
+  }
+  return value;
+}
+
 /** The largest size a dimension may have: every matrix must be addressable by a 32-bit index. */
 const MAX_SIZE = 2 ** 31 - 1;
 
@@ -177,7 +205,16 @@ export function netConfig(options: unknown, what = "TwoLayerNet.create", known: 
     dtype: oneOf<DType>("dtype", o.dtype, "f64", ["f64", "f32"]),
     backend: oneOf<Backend>("backend", o.backend, "wasm", ["wasm", "js"]),
     simd: oneOf<boolean | "auto">("simd", o.simd, "auto", ["auto", true, false]),
+    fma: oneOf<boolean>("fma", o.fma, false, [true, false]),
+    threads: threadCount(o.threads),
   };
+  // Options that contradict each other are a mistake; features this engine lacks are not (they fall back).
+  if (config.backend === "js" && (config.fma || (config.threads !== 1 && config.threads !== "auto"))) {
+    throw invalid(`backend "js" runs plain TypeScript on one thread without FMA; fma and threads are options of backend "wasm"`);
+  }
+  if (config.simd === false && (config.fma || (config.threads !== 1 && config.threads !== "auto"))) {
+    throw invalid(`fma and threads run on the SIMD build; they cannot be combined with simd: false`);
+  }
   oneOf<boolean>("allowNonFinite", o.allowNonFinite, false, [true, false]);
   for (const name of ["x", "y", "w1", "w2"] as const) {
     if (o[name] !== undefined) userArray(name, o[name], shapes(config)[name], o.allowNonFinite === true);

@@ -1,0 +1,98 @@
+// The code each worker thread runs, as a string: it is started with `eval: true` in Node and Bun
+// (worker_threads) and from a Blob URL as a module worker in browsers and Deno, so no bundler has to
+// find a separate worker file. Plain JavaScript that runs as a CommonJS script and as a module (Node
+// evaluates it as a module when the main script was run with --input-type=module).
+//
+// A job is a list of chunks, each one kernel call that the main thread wrote as a row of 8 float64
+// [op, arg1 … arg7]; the wasm export take_chunk (assembly/threads.ts) says which chunk a thread runs
+// next. Between jobs a worker waits for the epoch word to change: it polls Atomics.load for a few
+// microseconds (so a job that follows soon starts at once), then sleeps in Atomics.wait.
+
+/** Int32 words of the control block; one row of 8 float64 per chunk follows from rowsByte(threads). */
+export const CONTROL = {
+  EPOCH: 0, // incremented by the main thread to start a job
+  DONE: 1, // workers that finished the current job
+  SLEEPERS: 2, // workers asleep in Atomics.wait on EPOCH
+  MAIN_ASLEEP: 3, // 1 while the main thread sleeps in Atomics.wait on DONE
+  ERROR: 4, // index + 1 of the first thread whose kernel threw, else 0
+  CHUNKS: 5, // C, the current job's chunk count; QUIT ends the workers
+  NEXT: 8, // NEXT + t: how many of thread t's chunks were taken (assembly/threads.ts)
+} as const;
+export const QUIT = -1;
+export const ROW_FLOATS = 8;
+
+/** Byte offset of the first chunk row in the control block (after the counters, 8-byte aligned). */
+export function rowsByte(threads: number): number {
+  return 8 * Math.ceil((4 * (CONTROL.NEXT + threads)) / 8);
+}
+
+/** The message that starts a worker. */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** Byte address of the control block. */
+  control: number;
+  rowsByte: number;
+  maxChunks: number;
+  /** 1 … threads − 1 (the main thread is 0). */
+  index: number;
+  threads: number;
+  /** Export names, indexed by a row's op. */
+  ops: string[];
+  /** Atomics.load polls before sleeping in Atomics.wait. */
+  spin: number;
+}
+
+/** The worker's code for a platform: Node's worker_threads, or Web Workers. */
+export function workerSource(platform: "node" | "web"): string {
+  const listen =
+    platform === "node"
+      ? `import("node:worker_threads").then(({ parentPort }) => {
+  parentPort.once("message", (init) => start(init, (message) => parentPort.postMessage(message), () => parentPort.close()));
+});`
+      : `self.onmessage = (event) => {
+  self.onmessage = null;
+  start(event.data, (message) => self.postMessage(message), () => self.close());
+};`;
+  return WORKER_BODY + listen + "\n";
+}
+
+const WORKER_BODY = `"use strict";
+const start = ({ module, memory, control, rowsByte, maxChunks, index, threads, ops, spin }, post, close) => {
+  let exports;
+  try {
+    exports = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm abort"); } } }).exports;
+  } catch (error) {
+    post({ error: String((error && error.message) || error) });
+    return;
+  }
+  const fns = ops.map((name) => exports[name]);
+  const takeChunk = exports.take_chunk;
+  const ctl = new Int32Array(memory.buffer, control, ${CONTROL.NEXT} + threads);
+  const rows = new Float64Array(memory.buffer, control + rowsByte, ${ROW_FLOATS} * maxChunks);
+  let seen = Atomics.load(ctl, ${CONTROL.EPOCH});
+  post({ ready: true });
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(ctl, ${CONTROL.EPOCH}) === seen) {
+      if (++spins < spin) continue;
+      Atomics.add(ctl, ${CONTROL.SLEEPERS}, 1);
+      Atomics.wait(ctl, ${CONTROL.EPOCH}, seen);
+      Atomics.sub(ctl, ${CONTROL.SLEEPERS}, 1);
+    }
+    seen = Atomics.load(ctl, ${CONTROL.EPOCH});
+    if (Atomics.load(ctl, ${CONTROL.CHUNKS}) === ${QUIT}) break;
+    for (let i = takeChunk(control, index, threads); i >= 0; i = takeChunk(control, index, threads)) {
+      const r = ${ROW_FLOATS} * i;
+      try {
+        fns[rows[r]](rows[r + 1], rows[r + 2], rows[r + 3], rows[r + 4], rows[r + 5], rows[r + 6], rows[r + 7]);
+      } catch (error) {
+        Atomics.compareExchange(ctl, ${CONTROL.ERROR}, 0, index + 1);
+      }
+    }
+    Atomics.add(ctl, ${CONTROL.DONE}, 1);
+    if (Atomics.load(ctl, ${CONTROL.MAIN_ASLEEP}) !== 0) Atomics.notify(ctl, ${CONTROL.DONE});
+  }
+  close();
+};
+`;
