@@ -2,16 +2,22 @@
 // test values, and a mixed-tolerance comparison whose failure names the index, both values and shape.
 import { expect } from "vitest";
 import type { Block, DType, FloatArray, Kernels } from "../src/kernels.js";
-import { loadWasm, type WasmBuild, type WasmExports } from "../src/loader.js";
+import { loadWasm, relaxedSimdSupported, type WasmBuild, type WasmExports } from "../src/loader.js";
 import { NumpyRandomState } from "../src/random.js";
 import { wasmKernels } from "../src/wasm-kernels.js";
 
-export const BUILDS: WasmBuild[] = ["simd", "scalar"];
+export const BUILDS: WasmBuild[] = ["simd", "scalar", "fma", "threads", "threads-fma"];
+/** Builds whose products are bit-identical to the reference in f64 (no fused multiply-add). */
+export const exact = (build: WasmBuild): boolean => !build.includes("fma");
 export const DTYPES: DType[] = ["f64", "f32"];
 
 const loaded = new Map<WasmBuild, Promise<WasmExports>>();
 export function wasm(build: WasmBuild): Promise<WasmExports> {
-  if (!loaded.has(build)) loaded.set(build, loadWasm(build));
+  if (!loaded.has(build)) {
+    // The FMA builds need relaxed SIMD, which Node 20 enables only once asked (see loader.ts).
+    const ready = build.includes("fma") ? relaxedSimdSupported() : Promise.resolve(true);
+    loaded.set(build, ready.then(() => loadWasm(build)).then((l) => l.exports));
+  }
   return loaded.get(build)!;
 }
 

@@ -1,26 +1,32 @@
-// Every wasm kernel, both builds (SIMD and scalar), both dtypes, against the plain TypeScript
-// reference on odd shapes (sizes of 1, primes, every SIMD tail), with guard values around every buffer.
+// Every wasm kernel, every build (SIMD, scalar, FMA, threads, threads-FMA), both dtypes, against the
+// plain TypeScript reference on odd shapes (sizes of 1, primes, every SIMD tail and micro-kernel
+// tail), with guard values around every buffer.
 import { describe, expect, it } from "vitest";
 import * as ref from "../src/js-kernels.js";
-import type { DType } from "../src/kernels.js";
-import { BUILDS, DTYPES, EPSILON, expectClose, expectSame, guardedBlock, kernelsFor, randomValues, wasm } from "./harness.js";
+import { panelsLength, type DType } from "../src/kernels.js";
+import { BUILDS, DTYPES, EPSILON, exact, expectClose, expectSame, guardedBlock, kernelsFor, randomValues, wasm } from "./harness.js";
 
 // [m, k, n]: ones, primes, tails of every SIMD width (2 lanes f64, 4 lanes f32), and the seed network's.
+// The micro-kernels' tiles are 4 rows × 4 (f64) or 8 (f32) columns, then a 1-vector tile, then single
+// columns: m % 4 = 1, 2, 3 and n % 8 = 1 … 7 all occur.
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 1, 5], [1, 7, 1], [5, 1, 3], [2, 3, 4], [3, 5, 7], [4, 8, 6], [17, 33, 9], [9, 2, 13],
-  [7, 11, 3], [13, 4, 2], [31, 17, 29], [64, 10, 100], [64, 100, 10], [100, 64, 10], [64, 1000, 100], [1000, 64, 100],
+  [7, 11, 3], [13, 4, 2], [31, 17, 29], [6, 5, 11], [10, 3, 15], [8, 9, 16], [11, 2, 17], [64, 10, 100],
+  [64, 100, 10], [100, 64, 10], [64, 1000, 100], [1000, 64, 100],
 ];
 
 type Gemm = "gemm_nn" | "gemm_tn" | "gemm_nt";
 // The stored shapes of A and B for C[m×n] = op(A)·op(B).
-const OPERANDS: Record<Gemm, (m: number, k: number, n: number) => [number, number]> = {
+const OPERANDS: Record<Gemm | "gemm_pn", (m: number, k: number, n: number) => [number, number]> = {
   gemm_nn: (m, k, n) => [m * k, k * n],
   gemm_tn: (m, k, n) => [k * m, k * n],
   gemm_nt: (m, k, n) => [m * k, n * k],
+  gemm_pn: (m, k, n) => [m * k, k * n], // A as gemm_nn's, packed by pack_panels first
 };
 
 // C = op(A)·op(B) in float64 with the plain loops, and Σ|a·b| per element for the error bound.
-function reference(gemm: Gemm, a: number[], b: number[], m: number, k: number, n: number) {
+function reference(gemm: Gemm | "gemm_pn", a: number[], b: number[], m: number, k: number, n: number) {
+  if (gemm === "gemm_pn") gemm = "gemm_nn";
   const c = new Float64Array(m * n);
   ref[gemm](c, Float64Array.from(a), Float64Array.from(b), m, k, n);
   const abs = new Float64Array(m * n);
@@ -30,7 +36,8 @@ function reference(gemm: Gemm, a: number[], b: number[], m: number, k: number, n
 
 describe.each(BUILDS)("%s build", (build) => {
   describe.each(DTYPES)("%s", (dtype: DType) => {
-    for (const gemm of ["gemm_nn", "gemm_tn", "gemm_nt"] as Gemm[]) {
+    // The kernels the backend uses: the micro-kernels in SIMD builds, the plain loops in the scalar one.
+    for (const gemm of ["gemm_nn", "gemm_tn", "gemm_nt", "gemm_pn"] as const) {
       it(`${gemm} matches the reference on ${SHAPES.length} shapes`, async () => {
         const w = await wasm(build);
         const k_ = await kernelsFor(build, dtype);
@@ -42,20 +49,119 @@ describe.each(BUILDS)("%s build", (build) => {
           const A = guardedBlock(w, dtype, a);
           const B = guardedBlock(w, dtype, b);
           const C = guardedBlock(w, dtype, randomValues(7, m * n, dtype)); // garbage: must be overwritten
-          k_[gemm](C, A, B, m, k, n);
+          const P = guardedBlock(w, dtype, randomValues(8, panelsLength(m, k), dtype)); // garbage too
+          if (gemm === "gemm_pn") {
+            k_.pack_panels(P, A, m, k);
+            const want = new Float64Array(panelsLength(m, k));
+            ref.pack_panels(want, Float64Array.from(a), m, k);
+            expectSame(P.array, want, `${shape} pack_panels`);
+            k_.gemm_pn(C, P, B, m, k, n);
+          } else {
+            k_[gemm](C, A, B, m, k, n);
+          }
           const { c, abs } = reference(gemm, a, b, m, k, n);
           // Rounding error of a k-term dot product, plus rounding the result to the dtype.
           expectClose(C.array, c, (i) => (k + 2) * EPSILON[dtype] * abs[i], shape);
-          if (dtype === "f64" && gemm !== "gemm_nt") expectSame(C.array, c, shape); // same summation order
-          for (const [X, name] of [[A, "A"], [B, "B"], [C, "C"]] as const) X.checkGuards(`${shape} ${name}`);
+          // Without FMA every kernel sums in increasing k with one multiply then one add, as the reference.
+          if (dtype === "f64" && exact(build)) expectSame(C.array, c, shape);
+          for (const [X, name] of [[A, "A"], [B, "B"], [C, "C"], [P, "panels"]] as const) X.checkGuards(`${shape} ${name}`);
           expect(Array.from(A.array), `${shape}: A is read only`).toEqual(a);
           expect(Array.from(B.array), `${shape}: B is read only`).toEqual(b);
+          [A, B, C, P].forEach((X) => X.free());
+        }
+      });
+    }
+
+    if (build !== "scalar") {
+      // The plain loops stay in every build as the reference; in SIMD builds they vectorize over columns.
+      it("the plain gemm_nn, gemm_tn and gemm_pn exports match the reference bit for bit (f64) on every shape", async () => {
+        const w = await wasm(build);
+        const S = dtype === "f64" ? "f64" : "f32";
+        for (const [m, k, n] of SHAPES) {
+          const a = randomValues(m + k, m * k, dtype);
+          const b = randomValues(n + k, k * n, dtype);
+          const A = guardedBlock(w, dtype, a);
+          const B = guardedBlock(w, dtype, b);
+          const C = guardedBlock(w, dtype, new Array(m * n).fill(0));
+          const P = guardedBlock(w, dtype, new Array(panelsLength(m, k)).fill(0));
+          w[`pack_panels_${S}`](P.offset, A.offset, m, k);
+          for (const gemm of ["gemm_nn", "gemm_tn", "gemm_pn"] as const) {
+            const shape = `${build} ${dtype} plain ${gemm} m=${m} k=${k} n=${n}`;
+            if (gemm === "gemm_pn") w[`gemm_pn_${S}`](C.offset, P.offset, B.offset, m, k, n, 4 * k);
+            else w[`${gemm}_${S}`](C.offset, A.offset, B.offset, m, k, n);
+            const { c, abs } = reference(gemm, a, b, m, k, n);
+            if (dtype === "f64") expectSame(C.array, c, shape);
+            else expectClose(C.array, c, (i) => (k + 2) * EPSILON[dtype] * abs[i], shape);
+            C.checkGuards(shape);
+          }
+          [A, B, C, P].forEach((X) => X.free());
+        }
+      });
+
+      // How threads cut the big products: gemm_pn over a K range of larger panels, gemm_tn over a
+      // range of C rows with A's full row stride.
+      it("gemm_pn on a K range (lda > 4k) and gemm_tn on a row range (lda > m) compute exactly that part", async () => {
+        const w = await wasm(build);
+        const S = dtype === "f64" ? "f64" : "f32";
+        const tile = dtype === "f64" ? "4x4" : "4x8";
+        const bytes = dtype === "f64" ? 8 : 4;
+        for (const [m, K, n, p0, p1] of [[9, 23, 13, 5, 17], [64, 100, 10, 50, 100], [3, 7, 9, 0, 3]]) {
+          const a = randomValues(m * K, m * K, dtype);
+          const b = randomValues(K * n, K * n, dtype);
+          const A = guardedBlock(w, dtype, a);
+          const B = guardedBlock(w, dtype, b);
+          const P = guardedBlock(w, dtype, new Array(panelsLength(m, K)).fill(0));
+          const C = guardedBlock(w, dtype, new Array(m * n).fill(0));
+          w[`pack_panels_${S}`](P.offset, A.offset, m, K);
+          w[`gemm_pn_${S}_${tile}`]!(C.offset, P.offset + 4 * p0 * bytes, B.offset + p0 * n * bytes, m, p1 - p0, n, 4 * K);
+          // The reference on the sub-matrices A[:, p0:p1] and B[p0:p1, :].
+          const aPart = Float64Array.from({ length: m * (p1 - p0) }, (_, e) => a[Math.floor(e / (p1 - p0)) * K + p0 + (e % (p1 - p0))]);
+          const want = new Float64Array(m * n);
+          ref.gemm_nn(want, aPart, Float64Array.from(b.slice(p0 * n, p1 * n)), m, p1 - p0, n);
+          const shape = `${build} ${dtype} gemm_pn K range [${p0}, ${p1}) of ${m}×${K}×${n}`;
+          if (dtype === "f64" && exact(build)) expectSame(C.array, want, shape);
+          else expectClose(C.array, want, () => (K + 2) * EPSILON[dtype] * 10 * K, shape);
+          C.checkGuards(shape);
+          [A, B, P, C].forEach((X) => X.free());
+        }
+        for (const [M, k, n, i0, i1] of [[23, 9, 13, 4, 17], [1000, 64, 100, 500, 1000], [10, 3, 5, 8, 10]]) {
+          const a = randomValues(M * k + 1, k * M, dtype); // stored k×M
+          const b = randomValues(k * n + 1, k * n, dtype);
+          const A = guardedBlock(w, dtype, a);
+          const B = guardedBlock(w, dtype, b);
+          const C = guardedBlock(w, dtype, new Array((i1 - i0) * n).fill(0));
+          w[`gemm_tn_${S}_${tile}`]!(C.offset, A.offset + i0 * bytes, B.offset, i1 - i0, k, n, M);
+          const full = new Float64Array(M * n);
+          ref.gemm_tn(full, Float64Array.from(a), Float64Array.from(b), M, k, n);
+          const want = full.slice(i0 * n, i1 * n);
+          const shape = `${build} ${dtype} gemm_tn rows [${i0}, ${i1}) of ${M}×${k}×${n}`;
+          if (dtype === "f64" && exact(build)) expectSame(C.array, want, shape);
+          else expectClose(C.array, want, () => (k + 2) * EPSILON[dtype] * 10 * k, shape);
+          C.checkGuards(shape);
           [A, B, C].forEach((X) => X.free());
         }
       });
     }
 
     const LENGTHS = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 640, 6400, 6401];
+
+    it("accumulate adds a into out element-wise, on every tail", async () => {
+      const w = await wasm(build);
+      const S = dtype === "f64" ? "f64" : "f32";
+      for (const len of LENGTHS) {
+        const out = randomValues(len + 9, len, dtype);
+        const a = randomValues(len + 10, len, dtype);
+        const O = guardedBlock(w, dtype, out);
+        const A = guardedBlock(w, dtype, a);
+        w[`accumulate_${S}`](O.offset, A.offset, len);
+        const want = dtype === "f64" ? Float64Array.from(out) : Float32Array.from(out);
+        ref.accumulate(want, dtype === "f64" ? Float64Array.from(a) : Float32Array.from(a), len);
+        expectSame(O.array, want, `${build} ${dtype} accumulate len=${len}`);
+        expectSame(A.array, Float64Array.from(a), `${build} ${dtype} accumulate leaves a`);
+        O.checkGuards(`accumulate len=${len}`);
+        [O, A].forEach((X) => X.free());
+      }
+    });
 
     it("relu_forward is numpy's maximum(h, 0) on every tail, in place too", async () => {
       const w = await wasm(build);
@@ -162,6 +268,30 @@ describe.each(BUILDS)("%s build", (build) => {
         [W, G].forEach((X) => X.free());
       }
     });
+  });
+});
+
+describe("take_chunk (threaded builds)", () => {
+  it("hands out every chunk exactly once: each thread its own range in order, then what is left of the others'", async () => {
+    const w = (await wasm("threads")) as unknown as { take_chunk(ctl: number, t: number, threads: number): number; heap_alloc(bytes: number): number; heap_free(p: number): void; memory: WebAssembly.Memory };
+    for (const [chunks, threads] of [[4, 2], [8, 2], [7, 3], [1, 2], [12, 4]]) {
+      const ctl = w.heap_alloc(4 * (8 + threads));
+      const words = new Int32Array(w.memory.buffer, ctl, 8 + threads);
+      words.fill(0);
+      words[5] = chunks;
+      const own = (t: number) => Array.from({ length: Math.floor(((t + 1) * chunks) / threads) - Math.floor((t * chunks) / threads) }, (_, i) => Math.floor((t * chunks) / threads) + i);
+      // Thread 0 takes its own chunks first, in order; thread 1 then takes its own.
+      const taken0 = own(0).map(() => w.take_chunk(ctl, 0, threads));
+      expect(taken0, `chunks=${chunks} threads=${threads}`).toEqual(own(0));
+      const taken1 = own(1).map(() => w.take_chunk(ctl, 1, threads));
+      expect(taken1, `chunks=${chunks} threads=${threads}`).toEqual(own(1));
+      // Thread 0 then takes whatever is left (threads 2 … never ran), and then there is nothing.
+      const rest: number[] = [];
+      for (let i = w.take_chunk(ctl, 0, threads); i >= 0; i = w.take_chunk(ctl, 0, threads)) rest.push(i);
+      expect([...taken0, ...taken1, ...rest].sort((x, y) => x - y)).toEqual(Array.from({ length: chunks }, (_, i) => i));
+      for (let t = 0; t < threads; t++) expect(w.take_chunk(ctl, t, threads)).toBe(-1);
+      w.heap_free(ctl);
+    }
   });
 });
 
