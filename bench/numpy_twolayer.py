@@ -1,0 +1,92 @@
+"""The numpy program of "Learning PyTorch with Examples", timed for bench/run.mjs.
+
+Runs the tutorial's loop (without its print) for each dtype asked, `repeats` times from the same seed,
+and prints one JSON object: the loop's seconds per run, the losses of the first run (so the caller can
+check they are numpy's), and which BLAS kernel ran on how many threads.
+
+    python3 bench/numpy_twolayer.py [repeats] [dtype ...]
+
+The thread count is OpenBLAS's (set OPENBLAS_NUM_THREADS before starting Python).
+"""
+import ctypes
+import glob
+import json
+import os
+import platform
+import sys
+import time
+
+import numpy as np
+
+N, D_in, H, D_out = 64, 1000, 100, 10
+ITERATIONS = 500
+LEARNING_RATE = 1e-6
+
+
+def train(dtype):
+    np.random.seed(0)
+    x = np.random.randn(N, D_in).astype(dtype)
+    y = np.random.randn(N, D_out).astype(dtype)
+    w1 = np.random.randn(D_in, H).astype(dtype)
+    w2 = np.random.randn(H, D_out).astype(dtype)
+    learning_rate = dtype(LEARNING_RATE)
+    losses = []
+    start = time.perf_counter()
+    for t in range(ITERATIONS):
+        h = x.dot(w1)
+        h_relu = np.maximum(h, 0)
+        y_pred = h_relu.dot(w2)
+
+        loss = np.square(y_pred - y).sum()
+        losses.append(loss)
+
+        grad_y_pred = 2.0 * (y_pred - y)
+        grad_w2 = h_relu.T.dot(grad_y_pred)
+        grad_h_relu = grad_y_pred.dot(w2.T)
+        grad_h = grad_h_relu.copy()
+        grad_h[h < 0] = 0
+        grad_w1 = x.T.dot(grad_h)
+
+        w1 -= learning_rate * grad_w1
+        w2 -= learning_rate * grad_w2
+    return time.perf_counter() - start, [float(loss) for loss in losses]
+
+
+def openblas():
+    """OpenBLAS's kernel name and thread count, read from the library numpy loaded (None if not found)."""
+    libs = glob.glob(os.path.join(os.path.dirname(np.__file__), "..", "numpy.libs", "*openblas*.so*"))
+    for path in libs:
+        lib = ctypes.CDLL(path)
+        for prefix, suffix in (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "")):
+            try:
+                corename = getattr(lib, f"{prefix}_get_corename{suffix}")
+                threads = getattr(lib, f"{prefix}_get_num_threads{suffix}")
+            except AttributeError:
+                continue
+            corename.restype = ctypes.c_char_p
+            return {"library": os.path.basename(path), "kernel": corename().decode(), "threads": threads()}
+    return None
+
+
+def main():
+    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    dtypes = sys.argv[2:] or ["f64"]
+    runs = {}
+    for name in dtypes:
+        dtype = {"f64": np.float64, "f32": np.float32}[name]
+        seconds, first = [], None
+        for _ in range(repeats):
+            elapsed, losses = train(dtype)
+            seconds.append(elapsed)
+            first = first or losses
+        runs[name] = {"seconds": seconds, "losses": first}
+    print(json.dumps({
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "blas": openblas(),
+        "runs": runs,
+    }))
+
+
+if __name__ == "__main__":
+    main()
