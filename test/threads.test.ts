@@ -4,7 +4,9 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { train, TwoLayerError, TwoLayerNet } from "../src/index.js";
+import { readFileSync } from "node:fs";
+import { init, train, TwoLayerError, TwoLayerNet } from "../src/index.js";
+import { BUILD_FILES, defaultWasmUrl, relaxedSimdSupported } from "../src/loader.js";
 import * as ref from "../src/js-kernels.js";
 import fixture from "./fixtures/losses.json";
 import { expectSame } from "./harness.js";
@@ -151,6 +153,19 @@ describe("threads", () => {
     expect(cli.error, "the CLI did not exit by itself").toBeUndefined();
     expect(cli.status, cli.stderr).toBe(0);
     expect(cli.stderr).toMatch(/, 2 threads, fma\n$/);
+  });
+});
+
+describe("init", () => {
+  it("takes every build from the caller (a compiled WebAssembly.Module, bytes), and networks then use them", async () => {
+    await relaxedSimdSupported(); // Node 20 compiles relaxed SIMD only after its V8 flag is set
+    const module = (build: keyof typeof BUILD_FILES) => new WebAssembly.Module(readFileSync(defaultWasmUrl(build)));
+    const ready = await init({ fma: true, threads: 2, wasm: { fma: module("fma"), "threads-fma": readFileSync(defaultWasmUrl("threads-fma")) } });
+    expect(ready).toEqual({ build: "fma", builds: ["fma", "threads-fma"] });
+    const small = { n: 5, dIn: 9, hidden: 4, dOut: 2, iterations: 3 };
+    const [one, two] = [await train({ ...small, fma: true }), await train({ ...small, fma: true, threads: 2 })];
+    expect([one.fmaUsed, one.threadsUsed, two.fmaUsed, two.threadsUsed]).toEqual([true, 1, true, 2]);
+    expect(Math.abs(one.losses[2] / two.losses[2] - 1)).toBeLessThan(1e-12);
   });
 });
 
