@@ -4,6 +4,7 @@ import type { DType, Kernels } from "./kernels.js";
 import { loadWasm, simdSupported, type WasmBuild, type WasmExports, type WasmSource } from "./loader.js";
 import { jsSpace, type Space } from "./memory.js";
 import { wasmKernels, wasmSpace } from "./wasm-kernels.js";
+import { shippedWasm } from "./wasm-files.js";
 
 /** `"wasm"`: AssemblyScript kernels (SIMD where the engine has it); `"js"`: the plain TypeScript ones. */
 export type Backend = "wasm" | "js";
@@ -40,7 +41,7 @@ export function chooseBuild(simd: boolean | "auto" = "auto"): WasmBuild {
 function build(which: WasmBuild): Promise<WasmExports> {
   let loading = builds.get(which);
   if (!loading) {
-    loading = loadWasm(which, sources[which]);
+    loading = loadWasm(which, sources[which] ?? shippedWasm(which));
     builds.set(which, loading);
     loading.catch(() => builds.delete(which)); // a failed load may be retried with another source
   }

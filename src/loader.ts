@@ -78,9 +78,12 @@ async function fetchBytes(url: URL): Promise<ArrayBuffer | Response> {
 }
 
 /** Instantiates a build from `source` (default: the shipped file) and returns its exports. */
-export async function loadWasm(build: WasmBuild, source: WasmSource = defaultWasmUrl(build)): Promise<WasmExports> {
+export async function loadWasm(
+  build: WasmBuild,
+  source: WasmSource | Promise<WasmSource> = defaultWasmUrl(build),
+): Promise<WasmExports> {
   try {
-    let input = source;
+    let input = await source;
     if (typeof input === "string" || input instanceof URL) input = await fetchBytes(new URL(input, import.meta.url));
     const { exports } = await instantiate<Record<string, unknown>>(
       input as WebAssembly.Module | BufferSource | Response | PromiseLike<Response>,
