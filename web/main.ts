@@ -64,7 +64,7 @@ const format = {
 function showLoss(dd: HTMLElement, loss: number): void {
   const text = format.loss(loss);
   const [mantissa, exponent] = text.split("·10^");
-  dd.innerHTML = exponent === undefined ? mantissa : `${mantissa}<span class="times">×10</span><sup>${exponent}</sup>`;
+  dd.innerHTML = exponent === undefined ? mantissa : `${mantissa}<span class="times">×10</span><sup>${exponent.replace("-", "−")}</sup>`;
   dd.dataset.value = String(loss); // the exact double, for the tests
 }
 
