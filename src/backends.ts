@@ -38,7 +38,8 @@ export function chooseBuild(simd: boolean | "auto" = "auto"): WasmBuild {
   return simd ? "simd" : "scalar";
 }
 
-function build(which: WasmBuild): Promise<WasmExports> {
+/** @internal The loaded (or loading) exports of a build, as networks use them. */
+export function build(which: WasmBuild): Promise<WasmExports> {
   let loading = builds.get(which);
   if (!loading) {
     loading = loadWasm(which, sources[which] ?? shippedWasm(which));

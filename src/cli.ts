@@ -4,7 +4,8 @@ import { describe, TwoLayerError } from "./errors.js";
 import { pythonFloat } from "./format.js";
 import { MAX_ITERATIONS, TUTORIAL, closest } from "./options.js";
 import { lossPlotSvg } from "./plot.js";
-import { train, type TrainResult } from "./train.js";
+import { train } from "./train.js";
+import type { TrainResult } from "./loop.js";
 
 const HELP = `Usage: twolayer train [options]
 
@@ -29,7 +30,9 @@ Options:
   --linear          plot with a linear y axis instead
   --help            show this help
 
-A one-line summary goes to stderr. Exit codes: 0 done, 2 bad arguments, 1 anything else.`;
+A one-line summary goes to stderr. Ctrl-C stops training early and still writes --json and --plot.
+Exit codes: 0 done, 2 bad arguments, 3 the loss diverged (NaN or infinite: lower --lr),
+130 interrupted, 1 anything else.`;
 
 /** A command-line mistake: printed as one line, exit code 2. */
 class UsageError extends Error {}
@@ -141,29 +144,37 @@ async function main(argv: string[]): Promise<number> {
   const quiet = args.switches.has("quiet");
   const out = lineWriter();
 
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.once("SIGINT", onSigint);
   let result: TrainResult;
   try {
     result = await train({
       ...options,
+      signal: interrupt.signal,
       onIteration: quiet ? undefined : (t, loss) => {
         if (t % every === 0 || t === options.iterations - 1) out.line(`${t} ${pythonFloat(loss)}`);
       },
     });
   } finally {
     out.flush();
+    process.off("SIGINT", onSigint);
   }
 
   const json = args.values.get("json");
   if (json !== undefined) {
-    const { config, losses, seconds, backend } = result;
-    writeFileSync(json, JSON.stringify({ config, losses: Array.from(losses), seconds, backend }) + "\n");
+    const { config, losses, seconds, backend, status } = result;
+    // JSON has no NaN or Infinity: a diverged run's last loss is written as null.
+    writeFileSync(json, JSON.stringify({ config, losses: Array.from(losses), seconds, backend, status }) + "\n");
   }
   const plot = args.values.get("plot");
   if (plot !== undefined) {
     const scale = args.switches.has("linear") ? "linear" : "log";
     writeFileSync(plot, lossPlotSvg(result.losses, { scale, title: `twolayer: N=${options.n}, D_in=${options.dIn}, H=${options.hidden}, D_out=${options.dOut}, lr=${pythonFloat(options.learningRate)}, seed=${options.seed}` }));
   }
-  const { losses } = result;
+  const { losses, status } = result;
+  if (status === "diverged") process.stderr.write(`twolayer: ${result.divergence!.message}\n`);
+  if (status === "aborted") process.stderr.write(`twolayer: interrupted after ${losses.length} iterations\n`);
   const first = losses.length ? pythonFloat(losses[0]) : "-";
   const last = losses.length ? pythonFloat(losses[losses.length - 1]) : "-";
   process.stderr.write(
@@ -171,7 +182,7 @@ async function main(argv: string[]): Promise<number> {
       `${result.seconds.toFixed(3)} s, ${result.gflops.toFixed(1)} GFLOP/s` +
       `${json ? `, json ${json}` : ""}${plot ? `, plot ${plot}` : ""}\n`,
   );
-  return 0;
+  return status === "diverged" ? 3 : status === "aborted" ? 130 : 0;
 }
 
 main(process.argv.slice(2)).then(

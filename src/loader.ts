@@ -77,6 +77,10 @@ async function fetchBytes(url: URL): Promise<ArrayBuffer | Response> {
   return fetch(url);
 }
 
+function isResponse(value: unknown): value is Response {
+  return typeof Response === "function" && value instanceof Response;
+}
+
 /** Instantiates a build from `source` (default: the shipped file) and returns its exports. */
 export async function loadWasm(
   build: WasmBuild,
@@ -85,6 +89,11 @@ export async function loadWasm(
   try {
     let input = await source;
     if (typeof input === "string" || input instanceof URL) input = await fetchBytes(new URL(input, import.meta.url));
+    // Streaming compilation insists on Content-Type application/wasm; many servers send another.
+    if (isResponse(input) && !/^application\/wasm\b/.test(input.headers.get("Content-Type") ?? "")) {
+      if (!input.ok) throw new Error(`HTTP ${input.status} ${input.statusText} for ${input.url || "the wasm file"}`);
+      input = await input.arrayBuffer();
+    }
     const { exports } = await instantiate<Record<string, unknown>>(
       input as WebAssembly.Module | BufferSource | Response | PromiseLike<Response>,
     );

@@ -10,13 +10,17 @@ export interface Space {
   buffer(): ArrayBufferLike;
   /** Reserves `bytes` (16-byte aligned) and returns their byte offset in `buffer()`. */
   reserve(bytes: number): number;
-  release(offset: number): void;
+  /** Returns a reservation; views of it must not be used again. */
+  release(offset: number, bytes: number): void;
 }
 
 /** The most bytes one network may take: wasm32 addresses 4 GiB, less what the module itself uses. */
 export const MAX_ARENA_BYTES = 2 ** 32 - 2 ** 20;
 
 const ALIGN = 16;
+/** Bytes of guard before and after each block in a guarded arena (tests only). */
+const GUARD_BYTES = 64;
+const GUARD_VALUE = 0xa5;
 const alignUp = (bytes: number) => Math.ceil(bytes / ALIGN) * ALIGN;
 
 /** A Space of its own for one JS-backend arena. */
@@ -29,6 +33,8 @@ export function jsSpace(): Space {
       return 0;
     },
     release() {
+      // Detach the buffer, so views kept past dispose() read as empty instead of stale numbers.
+      if (buffer) structuredClone(buffer, { transfer: [buffer] });
       buffer = undefined;
     },
   };
@@ -61,19 +67,19 @@ export class Arena {
   private readonly base: number;
   private used = 0;
   private disposed = false;
+  private readonly guards: number[] = []; // byte offsets of guard regions, when guarded
 
+  /**
+   * `guarded` (tests only) surrounds every block with guard bytes that `checkGuards` verifies, to
+   * catch a kernel writing outside its block; `bytes` must then come from `bytesFor(…, true)`.
+   */
   constructor(
     private readonly space: Space,
     readonly dtype: DType,
     readonly bytes: number,
+    private readonly guarded = false,
   ) {
-    if (bytes > MAX_ARENA_BYTES) {
-      throw new TwoLayerError(
-        "OUT_OF_MEMORY",
-        `this network needs ${bytes} bytes but WebAssembly memory holds at most ${MAX_ARENA_BYTES} ` +
-          `(4 GiB less 1 MiB); use smaller sizes or dtype "f32"`,
-      );
-    }
+    if (bytes > MAX_ARENA_BYTES) throw tooLarge(bytes);
     try {
       this.base = space.reserve(bytes);
     } catch (cause) {
@@ -87,8 +93,9 @@ export class Arena {
   }
 
   /** The bytes an arena needs for blocks of these element counts. */
-  static bytesFor(dtype: DType, lengths: number[]): number {
-    return lengths.reduce((sum, length) => sum + alignUp(length * BYTES[dtype]), 0);
+  static bytesFor(dtype: DType, lengths: number[], guarded = false): number {
+    const guard = guarded ? GUARD_BYTES : 0;
+    return lengths.reduce((sum, length) => sum + alignUp(length * BYTES[dtype]) + guard, guard);
   }
 
   buffer(): ArrayBufferLike {
@@ -98,10 +105,31 @@ export class Arena {
 
   /** The next `length` elements of the arena. */
   block(length: number): Block {
+    if (this.guarded) this.guard();
     const offset = this.base + this.used;
     this.used += alignUp(length * BYTES[this.dtype]);
+    if (this.guarded) this.guard();
     if (this.used > this.bytes) throw new Error(`arena overflow: ${this.used} > ${this.bytes} bytes`);
     return new ArenaBlock(this, offset, length);
+  }
+
+  // Lays a guard region at the current end (once per boundary).
+  private guard(): void {
+    const at = this.base + this.used;
+    if (this.guards.length && this.guards[this.guards.length - 1] + GUARD_BYTES === at) return;
+    new Uint8Array(this.buffer(), at, GUARD_BYTES).fill(GUARD_VALUE);
+    this.guards.push(at);
+    this.used += GUARD_BYTES;
+  }
+
+  /** Throws if any guard byte changed (guarded arenas only). */
+  checkGuards(): void {
+    const bytes = new Uint8Array(this.buffer());
+    for (const at of this.guards) {
+      for (let i = at; i < at + GUARD_BYTES; i++) {
+        if (bytes[i] !== GUARD_VALUE) throw new Error(`guard byte at ${i} (guard region ${at}) was overwritten`);
+      }
+    }
   }
 
   /** Elements [start, start + length) of `parent`, as a block of its own. */
@@ -109,13 +137,24 @@ export class Arena {
     return new ArenaBlock(this, parent.offset + start * BYTES[this.dtype], length);
   }
 
+  /** Returns the memory (filled with NaN first, so a view kept past dispose reads NaN, not numbers). */
   dispose(): void {
     if (this.disposed) return;
+    new Float64Array(this.space.buffer() as ArrayBuffer, this.base, Math.floor(this.bytes / 8)).fill(NaN);
     this.disposed = true;
-    this.space.release(this.base);
+    this.space.release(this.base, this.bytes);
   }
 
   get isDisposed(): boolean {
     return this.disposed;
   }
+}
+
+/** The typed error for a network larger than wasm32 memory. */
+export function tooLarge(bytes: number): TwoLayerError {
+  return new TwoLayerError(
+    "OUT_OF_MEMORY",
+    `this network needs ${bytes} bytes but one network may take at most ${MAX_ARENA_BYTES} ` +
+      `(WebAssembly's 4 GiB less 1 MiB); use smaller sizes or dtype "f32"`,
+  );
 }

@@ -1,8 +1,9 @@
 import { engine } from "./backends.js";
 import { TwoLayerError } from "./errors.js";
 import type { BackendName, Block, DType, FloatArray, Kernels } from "./kernels.js";
-import { Arena } from "./memory.js";
-import { learningRate, netConfig, shapes, TUTORIAL, type NetConfig, type NetOptions } from "./options.js";
+import { Arena, MAX_ARENA_BYTES, tooLarge } from "./memory.js";
+import { runLoop, type TrainResult } from "./loop.js";
+import { learningRate, loopConfig, netConfig, shapes, TUTORIAL, type LoopConfig, type LoopOptions, type NetConfig, type NetOptions } from "./options.js";
 import { NumpyRandomState } from "./random.js";
 
 /** Floating-point operations of one training step: the five matrix products, 2 per multiply-add. */
@@ -26,6 +27,7 @@ export class TwoLayerNet {
   readonly backend: BackendName;
   readonly seed: number;
 
+  private readonly config: NetConfig;
   private readonly k: Kernels;
   private readonly arena: Arena;
   private readonly params: Block; // [w1 | w2]
@@ -34,6 +36,7 @@ export class TwoLayerNet {
 
   private constructor(config: NetConfig, kernels: Kernels, arena: Arena) {
     ({ n: this.n, dIn: this.dIn, hidden: this.hidden, dOut: this.dOut, dtype: this.dtype, seed: this.seed } = config);
+    this.config = config;
     this.k = kernels;
     this.backend = kernels.backend;
     this.arena = arena;
@@ -56,10 +59,10 @@ export class TwoLayerNet {
   }
 
   /** The bytes a network of this configuration reserves. */
-  static bytesFor(config: Pick<NetConfig, "n" | "dIn" | "hidden" | "dOut" | "dtype">): number {
+  static bytesFor(config: Pick<NetConfig, "n" | "dIn" | "hidden" | "dOut" | "dtype">, guarded = false): number {
     const { n, dIn, hidden: H, dOut } = config;
     const p = dIn * H + H * dOut;
-    return Arena.bytesFor(config.dtype, [p, p, n * H, n * H, n * H, n * dOut, n * dOut, n * dIn, n * dOut]);
+    return Arena.bytesFor(config.dtype, [p, p, n * H, n * H, n * H, n * dOut, n * dOut, n * dIn, n * dOut], guarded);
   }
 
   /**
@@ -70,10 +73,15 @@ export class TwoLayerNet {
     return TwoLayerNet.build(netConfig(options), options);
   }
 
-  /** @internal create() after validation: `config` is netConfig(data)'s result. */
-  static async build(config: NetConfig, data: NetOptions | undefined): Promise<TwoLayerNet> {
+  /**
+   * @internal create() after validation: `config` is netConfig(data)'s result. `guarded` (tests)
+   * puts guard bytes around every block, checked by `checkGuards()`.
+   */
+  static async build(config: NetConfig, data: NetOptions | undefined, guarded = false): Promise<TwoLayerNet> {
+    const bytes = TwoLayerNet.bytesFor(config, guarded);
+    if (bytes > MAX_ARENA_BYTES) throw tooLarge(bytes); // before loading or reserving anything
     const { kernels, space } = await engine(config.backend, config.dtype, config.simd);
-    const net = new TwoLayerNet(config, kernels, new Arena(space(), config.dtype, TwoLayerNet.bytesFor(config)));
+    const net = new TwoLayerNet(config, kernels, new Arena(space(), config.dtype, bytes, guarded));
     const random = new NumpyRandomState(config.seed);
     for (const name of ["x", "y", "w1", "w2"] as const) random.fillRandn(net[name]);
     for (const name of ["x", "y", "w1", "w2"] as const) {
@@ -105,13 +113,39 @@ export class TwoLayerNet {
   step(rate: number = TUTORIAL.learningRate): number {
     const lr = learningRate(rate);
     const loss = this.forwardBackward();
-    this.k.sgd(this.params, this.grads, lr, this.params.length); // w1 −= lr·grad_w1; w2 −= lr·grad_w2
+    this.update(lr);
     return loss;
+  }
+
+  /** w1 −= lr·grad_w1; w2 −= lr·grad_w2, in place, with the gradients of the last forwardBackward. */
+  update(lr: number): void {
+    this.checkAlive();
+    this.k.sgd(this.params, this.grads, lr, this.params.length); // one flat loop over [w1 | w2]
+  }
+
+  /**
+   * Trains this network in place for `iterations` steps (default 500) and returns the losses; the
+   * network stays usable afterwards, also after an abort or divergence.
+   */
+  async train(options?: LoopOptions): Promise<TrainResult> {
+    return this.run(loopConfig(options), options);
+  }
+
+  /** @internal train() after validation. */
+  async run(loop: LoopConfig, hooks: LoopOptions | undefined): Promise<TrainResult> {
+    this.checkAlive();
+    const config = { ...this.config, ...loop };
+    return runLoop(this, config, flopsPerStep(this), { onIteration: hooks?.onIteration, signal: hooks?.signal });
   }
 
   /** Returns the memory to the backend. Idempotent; any later use throws a DISPOSED TwoLayerError. */
   dispose(): void {
     this.arena.dispose();
+  }
+
+  /** @internal Throws if a kernel wrote outside its block (networks built with `guarded`). */
+  checkGuards(): void {
+    this.arena.checkGuards();
   }
 
   get disposed(): boolean {

@@ -48,15 +48,25 @@ export interface NetOptions {
   allowNonFinite?: boolean;
 }
 
-/** Options of `train`: a network's options and the loop's. */
-export interface TrainOptions extends NetOptions {
+/** Options of a training loop (`net.train`). */
+export interface LoopOptions {
   /** Iterations to run, an integer ≥ 0 (default 500). */
   iterations?: number;
   /** SGD learning rate, finite and ≥ 0 (default 1e-6). */
   learningRate?: number;
-  /** Called after each iteration with its index and its loss (the loss before that iteration's update). */
+  /** Called at each iteration with its index and its loss, before that iteration's update (where numpy prints). A throw stops training, before the update, and is rethrown. */
   onIteration?: (t: number, loss: number) => void;
+  /**
+   * What a NaN or infinite loss does: `"stop"` (default) ends training before that iteration's update,
+   * with `status: "diverged"`; `"continue"` carries on as numpy does.
+   */
+  onNonFinite?: "stop" | "continue";
+  /** Aborting ends training after the current iteration with `status: "aborted"`; the network stays usable. */
+  signal?: AbortSignal;
 }
+
+/** Options of `train`: a network's options and the loop's. */
+export interface TrainOptions extends NetOptions, LoopOptions {}
 
 export interface NetConfig {
   n: number;
@@ -70,7 +80,8 @@ export interface NetConfig {
 }
 
 const NET_KEYS = ["n", "dIn", "hidden", "dOut", "seed", "dtype", "backend", "simd", "x", "y", "w1", "w2", "allowNonFinite"];
-const TRAIN_KEYS = [...NET_KEYS, "iterations", "learningRate", "onIteration"];
+const LOOP_KEYS = ["iterations", "learningRate", "onIteration", "onNonFinite", "signal"];
+const TRAIN_KEYS = [...NET_KEYS, ...LOOP_KEYS];
 
 const SIZE_MEANING: Record<string, string> = {
   n: "the batch size N",
@@ -168,33 +179,39 @@ export function netConfig(options: unknown, what = "TwoLayerNet.create", known: 
     simd: oneOf<boolean | "auto">("simd", o.simd, "auto", ["auto", true, false]),
   };
   oneOf<boolean>("allowNonFinite", o.allowNonFinite, false, [true, false]);
-  for (const [name, [rows, cols]] of Object.entries(shapes(config))) {
-    const elements = rows * cols;
-    if (elements > MAX_SIZE) {
-      throw invalid(`${name} would have ${rows}×${cols} = ${elements} elements, more than the ${MAX_SIZE} one network can address; use smaller sizes`);
-    }
-  }
   for (const name of ["x", "y", "w1", "w2"] as const) {
     if (o[name] !== undefined) userArray(name, o[name], shapes(config)[name], o.allowNonFinite === true);
   }
   return config;
 }
 
-export interface TrainConfig extends NetConfig {
+export interface LoopConfig {
   iterations: number;
   learningRate: number;
+  onNonFinite: "stop" | "continue";
 }
 
-export function trainConfig(options: unknown): TrainConfig {
-  const o = checkObject(options, "train", TRAIN_KEYS);
+export interface TrainConfig extends NetConfig, LoopConfig {}
+
+/** The loop's options, checked; `what` names the caller in messages. */
+export function loopConfig(options: unknown, what = "net.train", known: readonly string[] = LOOP_KEYS): LoopConfig {
+  const o = checkObject(options, what, known);
   if (o.onIteration !== undefined && typeof o.onIteration !== "function") {
     throw invalid(`onIteration must be a function (t, loss) => void, got ${describe(o.onIteration)}`);
   }
+  const signal = o.signal as { aborted?: unknown; addEventListener?: unknown } | undefined;
+  if (signal !== undefined && (signal === null || typeof signal !== "object" || typeof signal.aborted !== "boolean" || typeof signal.addEventListener !== "function")) {
+    throw invalid(`signal must be an AbortSignal (new AbortController().signal), got ${describe(o.signal)}`);
+  }
   return {
-    ...netConfig(o, "train", TRAIN_KEYS),
     iterations: integer("iterations", o.iterations, TUTORIAL.iterations, 0, MAX_ITERATIONS, "how many training steps"),
     learningRate: learningRate(o.learningRate),
+    onNonFinite: oneOf<"stop" | "continue">("onNonFinite", o.onNonFinite, "stop", ["stop", "continue"]),
   };
+}
+
+export function trainConfig(options: unknown): TrainConfig {
+  return { ...netConfig(options, "train", TRAIN_KEYS), ...loopConfig(options, "train", TRAIN_KEYS) };
 }
 
 /** The [rows, cols] of each user-suppliable matrix. */

@@ -1,0 +1,96 @@
+import type { BackendName, DType } from "./kernels.js";
+import type { LoopConfig, LoopOptions, NetConfig } from "./options.js";
+import { pythonFloat } from "./format.js";
+
+/** What the loop needs of a network (TwoLayerNet): one pass, then the update. */
+export interface Trainable {
+  readonly backend: BackendName;
+  readonly dtype: DType;
+  forwardBackward(): number;
+  update(learningRate: number): void;
+}
+
+export interface TrainResult {
+  /**
+   * `"completed"`: every iteration ran. `"diverged"`: a loss was NaN or infinite and training stopped
+   * before that iteration's update (see `divergence`). `"aborted"`: the signal was aborted.
+   */
+  status: "completed" | "diverged" | "aborted";
+  /** losses[t] is iteration t's loss, Σ(y_pred − y)², before its update (as the numpy program prints). One per iteration run. */
+  losses: Float64Array;
+  /** Wall-clock seconds of the training loop (creating the network and its data excluded). */
+  seconds: number;
+  /** Matrix-product throughput of the loop: flopsPerStep × iterations run / seconds / 1e9. */
+  gflops: number;
+  /** Which implementation ran: "wasm-simd", "wasm-scalar" or "js". */
+  backend: BackendName;
+  dtype: DType;
+  /** Every option's value as used, defaults filled in (user arrays and callbacks left out). */
+  config: NetConfig & LoopConfig;
+  /** With status "diverged": where, the last finite loss (null if none), and what to do. */
+  divergence?: { iteration: number; lastFiniteLoss: number | null; message: string };
+}
+
+const now = (): number => (globalThis.performance ? performance.now() : Date.now());
+
+// Lets timers and events run (an abort from a timer, a UI update) while a long run goes on.
+const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
+/** How often, in milliseconds of training, the loop yields when it has a signal to watch. */
+const YIELD_EVERY_MS = 20;
+
+/** Trains `net` in place: the numpy program's `for t in range(iterations)`. */
+export async function runLoop(
+  net: Trainable,
+  config: NetConfig & LoopConfig,
+  flopsPerStep: number,
+  { onIteration, signal }: Pick<LoopOptions, "onIteration" | "signal">,
+): Promise<TrainResult> {
+  const { iterations, learningRate, onNonFinite } = config;
+  const losses = new Float64Array(iterations);
+  let status: TrainResult["status"] = "completed";
+  let divergence: TrainResult["divergence"];
+  let t = 0;
+  const start = now();
+  let lastYield = start;
+  for (; t < iterations; t++) {
+    if (signal?.aborted) {
+      status = "aborted";
+      break;
+    }
+    const loss = net.forwardBackward();
+    losses[t] = loss;
+    onIteration?.(t, loss);
+    if (!Number.isFinite(loss) && onNonFinite === "stop") {
+      const lastFiniteLoss = t > 0 ? losses[t - 1] : null;
+      status = "diverged";
+      divergence = {
+        iteration: t,
+        lastFiniteLoss,
+        message:
+          `the loss became ${pythonFloat(loss)} at iteration ${t}` +
+          (lastFiniteLoss === null ? "" : ` (last finite loss ${pythonFloat(lastFiniteLoss)})`) +
+          `: the learning rate ${pythonFloat(learningRate)} is too large for this data; try ${pythonFloat(learningRate / 10)} or smaller`,
+      };
+      t++;
+      break;
+    }
+    net.update(learningRate);
+    if (signal && now() - lastYield > YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      lastYield = now();
+    }
+  }
+  const seconds = (now() - start) / 1000;
+  return {
+    status,
+    losses: t === iterations ? losses : losses.slice(0, t),
+    seconds,
+    gflops: seconds > 0 ? (flopsPerStep * t) / seconds / 1e9 : 0,
+    backend: net.backend,
+    dtype: net.dtype,
+    config,
+    ...(divergence ? { divergence } : {}),
+  };
+}
