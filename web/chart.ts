@@ -75,8 +75,10 @@ export class LossChart {
     g.font = "12px ui-sans-serif, system-ui, sans-serif";
     g.textBaseline = "middle";
     g.textAlign = "right";
-    const step = top - bottom > 8 ? 2 : 1;
+    // A labelled line every `step` decades: at most about 8 of them, however far the loss ranges.
+    const step = Math.max(1, Math.ceil((top - bottom) / 8));
     for (let k = bottom; k <= top; k++) {
+      if ((k - bottom) % step !== 0) continue;
       const yk = y(10 ** k);
       g.strokeStyle = "rgba(148, 163, 184, 0.16)";
       g.lineWidth = 1;
@@ -84,11 +86,9 @@ export class LossChart {
       g.moveTo(pad.left, Math.round(yk) + 0.5);
       g.lineTo(pad.left + plotW, Math.round(yk) + 0.5);
       g.stroke();
-      if ((k - bottom) % step === 0) {
-        g.fillStyle = "#94a3b8";
-        g.fillText(power(k), pad.left - 10, yk);
-      }
-      if (k < top && top - bottom <= 12) {
+      g.fillStyle = "#94a3b8";
+      g.fillText(power(k), pad.left - 10, yk);
+      if (k < top && step === 1) {
         g.strokeStyle = "rgba(148, 163, 184, 0.06)";
         for (let m = 2; m < 10; m++) {
           const ym = Math.round(y(m * 10 ** k)) + 0.5;

@@ -172,6 +172,10 @@ function startLane(lane: Lane, request: RunRequest): void {
       const threads = message.threadsUsed === undefined ? "" : ` · ${message.threadsUsed} thread${message.threadsUsed === 1 ? "" : "s"}`;
       $<HTMLElement>(".backend", lane.element).textContent = message.backend + threads;
       render(lane, message.seconds, message.gflops);
+      if (message.note && (lane.name === "main" || errorBox.hidden)) {
+        errorBox.textContent = `${lane.series.label}: ${message.note}`;
+        errorBox.hidden = false;
+      }
       renderSpeedup();
       chart.update();
       worker.terminate();

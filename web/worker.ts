@@ -11,7 +11,7 @@ export interface RunRequest {
 export type RunMessage =
   | { type: "started"; threadsOption: boolean }
   | { type: "progress"; from: number; losses: number[]; elapsed: number; gflops: number }
-  | { type: "done"; losses: Float64Array; seconds: number; gflops: number; backend: string; threadsUsed?: number }
+  | { type: "done"; losses: Float64Array; seconds: number; gflops: number; backend: string; threadsUsed?: number; note?: string }
   | { type: "error"; message: string; code?: string };
 
 const post = (message: RunMessage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
@@ -55,7 +55,9 @@ self.onmessage = async (event: MessageEvent<RunRequest>) => {
     if (pending.length > 0) flush(from + pending.length - 1);
     const { losses, seconds, gflops, backend } = result;
     const threadsUsed = (result as { threadsUsed?: number }).threadsUsed;
-    post({ type: "done", losses, seconds, gflops, backend, threadsUsed }, [losses.buffer]);
+    // A NaN or infinite loss stops training early, with a hint (usually: lower the learning rate).
+    const note = result.status === "diverged" ? result.divergence?.message : undefined;
+    post({ type: "done", losses, seconds, gflops, backend, threadsUsed, note }, [losses.buffer]);
   } catch (error) {
     post({
       type: "error",

@@ -93,7 +93,7 @@ for (const [body, pattern] of [
   [{ dIn: 0 }, /dIn \(the input width D_in\) must be an integer from 1/],
   [{ n: "64" }, /n \(the batch size N\) must be an integer/],
   [{ hidden: 2.5 }, /hidden .* must be an integer/],
-  [{ dIn: 1_000_000, hidden: 100_000 }, /elements, more than the .* one network can address/],
+  [{ dIn: 1_000_000, hidden: 100_000 }, /this network needs \d+ bytes but one network may take at most|more than the .* one network can address/],
   [{ hiden: 100 }, /no option "hiden"; did you mean "hidden"\?/],
   [null, /takes an options object, got null/],
 ]) {
