@@ -96,7 +96,7 @@ async function operands(dtype, variant) {
     kernels = jsKernels(dtype);
     block = (length) => ({ offset: 0, length, array: new Type(length) });
   } else {
-    const { exports } = await loadWasm(variant.build);
+    const exports = await loadWasm(variant.build);
     kernels = wasmKernels(exports, variant.build, dtype);
     block = (length) => {
       const offset = exports.heap_alloc(length * bytes) >>> 0;
@@ -292,13 +292,14 @@ function numpySuite() {
     }
     const out = spawnSync("python3", [here("numpy_twolayer.py"), quick ? "2" : "5", ...dtypes], { encoding: "utf8", env });
     if (out.status !== 0) fail(`numpy_twolayer.py failed: ${out.stderr}`);
-    info = JSON.parse(out.stdout);
+    const parsed = JSON.parse(out.stdout);
+    if (!keepEnv) info = parsed;
     for (const dtype of dtypes) {
-      const run = info.runs[dtype];
-      const label = `numpy ${dtype}, ${threads} thread${threads > 1 ? "s" : ""} (OpenBLAS ${info.blas?.kernel ?? "?"}${keepEnv ? ", as OPENBLAS_CORETYPE here forces" : ""})`;
+      const run = parsed.runs[dtype];
+      const label = `numpy ${dtype}, ${threads} thread${threads > 1 ? "s" : ""} (OpenBLAS ${parsed.blas?.kernel ?? "?"}${keepEnv ? ", as OPENBLAS_CORETYPE here forces" : ""})`;
       checkLosses(label, run.losses, dtype);
       const seconds = run.seconds.slice(1); // the first run warms up
-      results.push({ label, dtype, threads, fma: false, backend: keepEnv ? "numpy (environment's kernel)" : "numpy", seconds, best: Math.min(...seconds), median: median(seconds), blas: info.blas });
+      results.push({ label, dtype, threads, fma: false, backend: keepEnv ? "numpy (environment's kernel)" : "numpy", seconds, best: Math.min(...seconds), median: median(seconds), blas: parsed.blas });
       process.stderr.write(`bench: ${label}: ${fmt(Math.min(...seconds), 3)} s\n`);
     }
   }

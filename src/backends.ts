@@ -1,10 +1,11 @@
 import { TwoLayerError } from "./errors.js";
 import { jsKernels } from "./js-kernels.js";
 import { BYTES, type Block, type DType, type FloatArray, type Kernels } from "./kernels.js";
-import { loadWasm, relaxedSimdSupported, simdSupported, type LoadedBuild, type WasmBuild, type WasmSource } from "./loader.js";
+import { loadBuild, relaxedSimdSupported, simdSupported, type LoadedBuild, type WasmBuild, type WasmSource } from "./loader.js";
 import { jsSpace, type Space } from "./memory.js";
 import { autoThreads, partialCount, threadedKernels, threadsUnavailable, ThreadPool } from "./threads.js";
 import { wasmKernels, wasmSpace } from "./wasm-kernels.js";
+import { shippedWasm } from "./wasm-files.js";
 
 /** `"wasm"`: AssemblyScript kernels (SIMD where the engine has it); `"js"`: the plain TypeScript ones. */
 export type Backend = "wasm" | "js";
@@ -65,10 +66,11 @@ export function chooseBuild(simd: boolean | "auto" = "auto"): "simd" | "scalar" 
   return simd ? "simd" : "scalar";
 }
 
-function build(which: WasmBuild): Promise<LoadedBuild> {
+/** @internal The loaded (or loading) build, as networks use it. */
+export function build(which: WasmBuild): Promise<LoadedBuild> {
   let loading = builds.get(which);
   if (!loading) {
-    loading = loadWasm(which, sources[which]);
+    loading = loadBuild(which, sources[which] ?? shippedWasm(which));
     builds.set(which, loading);
     loading.catch(() => builds.delete(which)); // a failed load may be retried with another source
   }
@@ -79,9 +81,10 @@ function build(which: WasmBuild): Promise<LoadedBuild> {
  * Loads the WebAssembly builds the wasm backend will use (optional: `train` and `TwoLayerNet.create`
  * load them on first use). Call it first where the shipped files cannot be fetched or compiled — for
  * example in Cloudflare Workers, pass the imported modules: `init({ wasm: { simd: module } })`.
- * Returns the single-thread build that is ready, and every build loaded.
+ * Returns the single-thread build that is ready, and the threaded one if `threads` asked for it and
+ * this runtime can run it.
  */
-export async function init(options: InitOptions = {}): Promise<{ build: WasmBuild; builds: WasmBuild[] }> {
+export async function init(options: InitOptions = {}): Promise<{ build: WasmBuild; threaded?: WasmBuild }> {
   for (const [which, source] of Object.entries(options.wasm ?? {}) as [WasmBuild, WasmSource][]) {
     if (source !== undefined && sources[which] !== source) {
       sources[which] = source;
@@ -91,15 +94,14 @@ export async function init(options: InitOptions = {}): Promise<{ build: WasmBuil
   const simd = chooseBuild(options.simd) === "simd";
   const fma = simd && options.fma === true && (await relaxedSimdSupported());
   const single: WasmBuild = fma ? "fma" : simd ? "simd" : "scalar";
-  const loaded: WasmBuild[] = [single];
   await build(single);
   const threads = options.threads === "auto" ? await autoThreads() : options.threads ?? 1;
   if (simd && threads > 1 && (await threadsUnavailable()) === undefined) {
     const threaded: WasmBuild = fma ? "threads-fma" : "threads";
     await build(threaded);
-    loaded.push(threaded);
+    return { build: single, threaded };
   }
-  return { build: single, builds: loaded };
+  return { build: single };
 }
 
 /** A block of scratch memory the engine reserved itself (only its offset is used by the kernels). */

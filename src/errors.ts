@@ -8,8 +8,7 @@ export type TwoLayerErrorCode =
   | "INVALID_ARRAY" // a user array of the wrong type or length, or holding non-finite values
   | "OUT_OF_MEMORY" // the network would not fit in WebAssembly's 32-bit memory
   | "DISPOSED" // the network was disposed and cannot be used any more
-  | "WASM_UNAVAILABLE" // the WebAssembly module could not be loaded or lacks a required feature
-  | "CALLBACK_FAILED"; // a user callback (onIteration) threw; `cause` holds what it threw
+  | "WASM_UNAVAILABLE"; // the WebAssembly module could not be loaded or lacks a required feature
 
 export class TwoLayerError extends Error {
   readonly code: TwoLayerErrorCode;

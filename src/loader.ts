@@ -166,14 +166,35 @@ async function fetchBytes(url: URL): Promise<ArrayBuffer | Response> {
   return fetch(url);
 }
 
+function isResponse(value: unknown): value is Response {
+  return typeof Response === "function" && value instanceof Response;
+}
+
+/** Instantiates a build from `source` (default: the shipped file) and returns its exports. */
+export async function loadWasm(
+  build: WasmBuild,
+  source: WasmSource | Promise<WasmSource> = defaultWasmUrl(build),
+): Promise<WasmExports> {
+  return (await loadBuild(build, source)).exports;
+}
+
 /**
- * Instantiates a build from `source` (default: the shipped file). The threaded builds get a new
- * shared memory (1 page, growing to SHARED_MAXIMUM_PAGES), which their workers will share.
+ * Instantiates a build from `source` (default: the shipped file) and returns its exports, compiled
+ * module and memory. The threaded builds get a new shared memory (1 page, growing to
+ * SHARED_MAXIMUM_PAGES), which their workers will share.
  */
-export async function loadWasm(build: WasmBuild, source: WasmSource = defaultWasmUrl(build)): Promise<LoadedBuild> {
+export async function loadBuild(
+  build: WasmBuild,
+  source: WasmSource | Promise<WasmSource> = defaultWasmUrl(build),
+): Promise<LoadedBuild> {
   try {
-    let input = source;
+    let input = await source;
     if (typeof input === "string" || input instanceof URL) input = await fetchBytes(new URL(input, import.meta.url));
+    // Streaming compilation insists on Content-Type application/wasm; many servers send another.
+    if (isResponse(input) && !/^application\/wasm\b/.test(input.headers.get("Content-Type") ?? "")) {
+      if (!input.ok) throw new Error(`HTTP ${input.status} ${input.statusText} for ${input.url || "the wasm file"}`);
+      input = await input.arrayBuffer();
+    }
     const shared = THREADED_BUILDS.includes(build);
     const memory = shared ? new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true }) : undefined;
     const { exports, module } = await instantiate<Record<string, unknown>>(

@@ -16,7 +16,7 @@ export function wasm(build: WasmBuild): Promise<WasmExports> {
   if (!loaded.has(build)) {
     // The FMA builds need relaxed SIMD, which Node 20 enables only once asked (see loader.ts).
     const ready = build.includes("fma") ? relaxedSimdSupported() : Promise.resolve(true);
-    loaded.set(build, ready.then(() => loadWasm(build)).then((l) => l.exports));
+    loaded.set(build, ready.then(() => loadWasm(build)));
   }
   return loaded.get(build)!;
 }

@@ -161,7 +161,7 @@ describe("init", () => {
     await relaxedSimdSupported(); // Node 20 compiles relaxed SIMD only after its V8 flag is set
     const module = (build: keyof typeof BUILD_FILES) => new WebAssembly.Module(readFileSync(defaultWasmUrl(build)));
     const ready = await init({ fma: true, threads: 2, wasm: { fma: module("fma"), "threads-fma": readFileSync(defaultWasmUrl("threads-fma")) } });
-    expect(ready).toEqual({ build: "fma", builds: ["fma", "threads-fma"] });
+    expect(ready).toEqual({ build: "fma", threaded: "threads-fma" });
     const small = { n: 5, dIn: 9, hidden: 4, dOut: 2, iterations: 3 };
     const [one, two] = [await train({ ...small, fma: true }), await train({ ...small, fma: true, threads: 2 })];
     expect([one.fmaUsed, one.threadsUsed, two.fmaUsed, two.threadsUsed]).toEqual([true, 1, true, 2]);

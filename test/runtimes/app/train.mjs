@@ -1,0 +1,16 @@
+// Trains the tutorial's seed network with the installed package and prints what it got as JSON.
+// The same file runs in Node, Deno and Bun (each resolves "twolayer" through its own condition).
+import { train } from "twolayer";
+
+const runtime = globalThis.Deno ? "deno" : globalThis.Bun ? "bun" : "node";
+const simd = await train();
+const scalar = await train({ simd: false });
+const js = await train({ backend: "js", iterations: 20 });
+console.log(JSON.stringify({
+  runtime,
+  entry: import.meta.resolve("twolayer"), // which file the runtime's export conditions chose
+  backends: [simd.backend, scalar.backend, js.backend],
+  simd: Array.from(simd.losses),
+  scalar: Array.from(scalar.losses),
+  js: Array.from(js.losses),
+}));

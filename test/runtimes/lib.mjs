@@ -1,0 +1,180 @@
+// Helpers shared by the runtime tests: child processes with bounded waits that are always killed,
+// free loopback ports, a static file server, and the README's marked snippets.
+import { spawn } from "node:child_process";
+import { createReadStream, readFileSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const here = fileURLToPath(new URL(".", import.meta.url));
+export const repo = resolve(here, "../..");
+
+/** What run.mjs prepared: the packed tarball, the app it is installed in, Node's losses. */
+export function prepared() {
+  const file = process.env.TWOLAYER_RUNTIMES_STATE;
+  if (!file) throw new Error("run the runtime tests with `npm run test:runtimes` (TWOLAYER_RUNTIMES_STATE is not set)");
+  return JSON.parse(readFileSync(file, "utf8"));
+}
+
+/** The binary an npm package of test/runtimes installed. */
+export function bin(name) {
+  return join(here, "node_modules", ".bin", name);
+}
+
+const children = new Set();
+for (const signal of ["exit", "SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    for (const child of children) child.kill("SIGKILL");
+    if (signal !== "exit") process.exit(1);
+  });
+}
+
+/**
+ * Runs a command to completion within `timeout` ms (killed after that) and returns its exit code and
+ * output; rejects only if it cannot start.
+ */
+export function run(command, args, { cwd, env, timeout = 120_000, input } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+    children.add(child);
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeout);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      children.delete(child);
+      reject(error);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      children.delete(child);
+      resolvePromise({ code, signal, stdout, stderr, timedOut });
+    });
+    child.stdin.end(input ?? "");
+  });
+}
+
+/** Like run, but throws with the output when the command fails or times out. */
+export async function runOk(command, args, options) {
+  const result = await run(command, args, options);
+  if (result.code !== 0) {
+    const why = result.timedOut ? `timed out after ${options?.timeout ?? 120_000} ms` : `exited with ${result.code ?? result.signal}`;
+    throw new Error(`${command} ${args.join(" ")} ${why}\n--- stdout\n${result.stdout.slice(-4000)}\n--- stderr\n${result.stderr.slice(-4000)}`);
+  }
+  return result;
+}
+
+/** Starts a long-running process; `stop()` kills it (and is safe to call twice). */
+export function start(command, args, { cwd, env } = {}) {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const exited = new Promise((r) => child.on("close", (code, signal) => { children.delete(child); r({ code, signal }); }));
+  return {
+    child,
+    output: () => output,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+/** A port nobody listens on right now, on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolvePromise(port));
+    });
+  });
+}
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".json": "application/json",
+  ".wasm": "application/wasm",
+};
+
+/**
+ * Serves `root` on 127.0.0.1 (a free port) with the right Content-Type (application/wasm for .wasm)
+ * and, when `isolated`, the COOP/COEP headers that make the page cross-origin isolated.
+ */
+export function serveStatic(root, { isolated = true } = {}) {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://localhost").pathname);
+    let file = normalize(join(root, path));
+    if (!file.startsWith(root + sep) && file !== root) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      if (statSync(file).isDirectory()) file = join(file, "index.html");
+      statSync(file);
+    } catch {
+      res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
+      return;
+    }
+    const headers = { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream", "Cache-Control": "no-store" };
+    if (isolated) {
+      headers["Cross-Origin-Opener-Policy"] = "same-origin";
+      headers["Cross-Origin-Embedder-Policy"] = "require-corp";
+    }
+    res.writeHead(200, headers);
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((resolvePromise, reject) => {
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      resolvePromise({
+        url: `http://127.0.0.1:${port}/`,
+        close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
+      });
+    });
+  });
+}
+
+/** The code block README.md marks with `<!-- snippet: name -->` on the line before it. */
+export function readmeSnippet(name) {
+  const readme = readFileSync(join(repo, "README.md"), "utf8");
+  const marker = `<!-- snippet: ${name} -->`;
+  const at = readme.indexOf(marker);
+  if (at < 0) throw new Error(`README.md has no ${marker}`);
+  const block = /```[a-z]*\n([\s\S]*?)```/.exec(readme.slice(at + marker.length));
+  if (!block) throw new Error(`README.md has no code block after ${marker}`);
+  return block[1];
+}
+
+/** Expects the same bits (Object.is), naming the first difference. */
+export function sameBits(got, want, label) {
+  if (got.length !== want.length) throw new Error(`${label}: ${got.length} losses, Node has ${want.length}`);
+  for (let i = 0; i < want.length; i++) {
+    if (!Object.is(got[i], want[i])) throw new Error(`${label}: loss ${i} is ${got[i]}, Node's is ${want[i]} (bit for bit)`);
+  }
+}
+
+/** Rejects after `ms` with a message naming what was awaited. */
+export function within(ms, promise, what) {
+  let timer;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms); }),
+  ]);
+}
