@@ -62,11 +62,11 @@ describe("the demo page", () => {
     await plain?.close();
   });
 
-  test("the Vite build holds both wasm builds as files of their own", () => {
+  test("the Vite build holds every wasm build as a file of its own", () => {
     const wasm = readdirSync(join(site, "assets")).filter((f) => f.endsWith(".wasm")).sort();
-    assert.equal(wasm.length, 2, `assets: ${wasm.join(", ")}`);
-    assert.match(wasm[0], /^twolayer\.scalar-.*\.wasm$/);
-    assert.match(wasm[1], /^twolayer\.simd-.*\.wasm$/);
+    const builds = ["fma", "scalar", "simd", "threads", "threads-fma"]; // BUILD_FILES in src/loader.ts
+    assert.equal(wasm.length, builds.length, `assets: ${wasm.join(", ")}`);
+    builds.forEach((build, i) => assert.match(wasm[i], new RegExp(`^twolayer\\.${build}-[^.]*\\.wasm$`)));
   });
 
   test("cross-origin isolated: Train gives Node's seed run bit for bit, beside the pure-JS race", async () => {
@@ -92,9 +92,17 @@ describe("the demo page", () => {
       await page.screenshot({ path: join(artifacts, "chromium-demo.png") });
       assert.equal(got.state, "done", got.error);
       assert.equal(got.iteration, "500 / 500");
-      assert.ok(Object.is(Number(got.finalLoss), node.simd[499]), `page shows ${got.finalLoss}, Node's last loss is ${node.simd[499]}`);
       assert.equal(got.main.backend, "wasm-simd");
-      sameBits(got.main.losses, node.simd, "chromium wasm-simd");
+      // The page asks for threads: "auto"; results repeat bit for bit for a given thread count, so
+      // compare with Node's run on as many threads (Node's reference has 1 and 2).
+      const threads = got.main.threadsUsed ?? 1;
+      const want = threads === 1 ? node.simd : threads === 2 ? node.threads2 : undefined;
+      if (want) {
+        assert.ok(Object.is(Number(got.finalLoss), want[499]), `page shows ${got.finalLoss}, Node's last loss on ${threads} thread(s) is ${want[499]}`);
+        sameBits(got.main.losses, want, `chromium wasm-simd, ${threads} thread(s)`);
+      } else {
+        got.main.losses.forEach((loss, t) => assert.ok(Math.abs(loss / node.simd[t] - 1) < 1e-9, `loss ${t} on ${threads} threads: ${loss}`));
+      }
       assert.equal(got.js.backend, "js");
       got.js.losses.forEach((loss, t) => assert.ok(Math.abs(loss / node.simd[t] - 1) < 1e-9, `js loss ${t}: ${loss}`));
       assert.ok(got.main.gflops > 0 && got.js.gflops > 0);

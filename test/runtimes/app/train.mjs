@@ -6,6 +6,8 @@ const runtime = globalThis.Deno ? "deno" : globalThis.Bun ? "bun" : "node";
 const simd = await train();
 const scalar = await train({ simd: false });
 const js = await train({ backend: "js", iterations: 20 });
+// The reference for pages that train on 2 threads (Node only: the other runtimes are checked on one).
+const threads2 = runtime === "node" ? await train({ threads: 2 }) : undefined;
 console.log(JSON.stringify({
   runtime,
   entry: import.meta.resolve("twolayer"), // which file the runtime's export conditions chose
@@ -13,4 +15,5 @@ console.log(JSON.stringify({
   simd: Array.from(simd.losses),
   scalar: Array.from(scalar.losses),
   js: Array.from(js.losses),
+  ...(threads2 ? { threads2: Array.from(threads2.losses), threadsUsed: threads2.threadsUsed } : {}),
 }));
