@@ -16,8 +16,9 @@ test("node: the seed run's losses are numpy's (first and last, 1e-9 relative)", 
   assert.ok(Math.abs(node.simd[499] / 6.947019049596736e-5 - 1) < 1e-9, `loss 499 is ${node.simd[499]}`);
 });
 
-test("node: the scalar build and the JS backend follow the SIMD run (1e-9 relative; sums run in other orders)", () => {
-  for (const [name, losses] of [["scalar", node.scalar], ["js", node.js]]) {
+test("node: the scalar build, the JS backend and 2 threads follow the SIMD run (1e-9 relative; sums run in other orders)", () => {
+  assert.equal(node.threadsUsed, 2);
+  for (const [name, losses] of [["scalar", node.scalar], ["js", node.js], ["2 threads", node.threads2]]) {
     losses.forEach((loss, t) => assert.ok(Math.abs(loss / node.simd[t] - 1) < 1e-9, `${name} loss ${t}: ${loss} vs ${node.simd[t]}`));
   }
 });
