@@ -131,6 +131,24 @@ describe("threads", () => {
     }
   });
 
+  it("fma falls back to the exact build, saying why, where the engine lacks relaxed SIMD", async () => {
+    const validate = WebAssembly.validate;
+    // As an engine without relaxed SIMD: it refuses every module using relaxed_madd (0xfd 0x87 0x02 for f64x2).
+    WebAssembly.validate = (bytes: BufferSource) => {
+      const b = new Uint8Array(bytes instanceof ArrayBuffer ? bytes : bytes.buffer);
+      return !b.some((v, i) => v === 0xfd && b[i + 1] === 0x87 && b[i + 2] === 0x02) && validate(bytes);
+    };
+    try {
+      const result = await train({ ...small, iterations: 3, fma: true });
+      expect(result.fmaUsed).toBe(false);
+      expect(result.fallbacks).toEqual(["fma: true, but this engine does not support relaxed SIMD; ran without FMA"]);
+      WebAssembly.validate = validate;
+      expectSame(result.losses, (await train({ ...small, iterations: 3 })).losses, "the fallback is the default build's run");
+    } finally {
+      WebAssembly.validate = validate;
+    }
+  });
+
   it("a disposed network's workers are gone and using it throws DISPOSED", async () => {
     const net = await TwoLayerNet.create({ ...small, threads: 2 });
     net.step();
