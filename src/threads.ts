@@ -51,6 +51,9 @@ type Platform = {
   mainMayWait: boolean;
 };
 
+/** The Web Workers' script, made once per page. */
+let webWorkerUrl: string | undefined;
+
 async function platform(): Promise<Platform | string> {
   if (typeof SharedArrayBuffer !== "function") {
     return "SharedArrayBuffer is not available here (a browser page has it only when cross-origin isolated: serve it with Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers)";
@@ -86,7 +89,8 @@ async function platform(): Promise<Platform | string> {
   if (g.crossOriginIsolated === false) {
     return "this page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers)";
   }
-  const url = URL.createObjectURL(new Blob([workerSource("web")], { type: "text/javascript" }));
+  webWorkerUrl ??= URL.createObjectURL(new Blob([workerSource("web")], { type: "text/javascript" }));
+  const url = webWorkerUrl;
   return {
     mainMayWait: false,
     start(onMessage, onError) {
