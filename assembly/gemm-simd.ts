@@ -14,8 +14,9 @@
 // run at half speed. Per p we load 2 vectors of B's row p and splat 4 values of A, one per C row.
 // Columns left over after the 2-vector blocks get a 1-vector tile, then one column at a time (lane 0
 // of a vector loaded with load_zero, so no byte past the end of a row is read). Rows left over
-// (m % 4) get the same tile with the missing rows' A reads pointed at the last real row and their
-// results not stored. No kernel reads or writes a byte outside A, B and C as their contracts size them.
+// (m % 4) get the same tile, their results not stored: gemm_pn computes its last panel's padding
+// rows (zeros, inside the panels), the others point the missing rows' A reads at the last real row.
+// No kernel reads or writes a byte outside A, B and C as their contracts size them.
 
 // @ts-ignore: decorator
 @inline function madd<T>(acc: v128, a: v128, b: v128): v128 {
