@@ -1,9 +1,6 @@
 // Element-wise sum into a buffer: how the threaded builds add the partial products of the threads.
 
-// @ts-ignore: decorator
-@inline function at<T>(base: usize, index: i32): usize {
-  return base + (<usize>index << alignof<T>());
-}
+import { at } from "./pointers";
 
 // out[i] = out[i] + a[i] over len elements (len ≥ 1): one add each, so adding partial sums in a
 // fixed order gives the same bits every run. Updates out in place; a must not overlap out.

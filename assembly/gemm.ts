@@ -9,13 +9,10 @@
 // The SIMD build (ASC_FEATURE_SIMD) computes LANES = 16 / sizeof<T>() adjacent columns of C at a
 // time in one v128 and finishes the n % LANES columns one by one.
 
-// @ts-ignore: decorator
-@inline function lanes<T>(): i32 { return 16 / sizeof<T>(); }
+import { at } from "./pointers";
 
 // @ts-ignore: decorator
-@inline function at<T>(base: usize, index: i32): usize {
-  return base + (<usize>index << alignof<T>());
-}
+@inline function lanes<T>(): i32 { return 16 / sizeof<T>(); }
 
 // C[m×n] = A[m×k] · B[k×n]
 function gemm_nn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void {

@@ -1,9 +1,6 @@
 // The squared-error loss fused with its gradient.
 
-// @ts-ignore: decorator
-@inline function at<T>(base: usize, index: i32): usize {
-  return base + (<usize>index << alignof<T>());
-}
+import { at } from "./pointers";
 
 // Returns Σ (pred[i] − y[i])² over len elements (len ≥ 1) — a sum, not a mean — and writes
 // grad[i] = 2·(pred[i] − y[i]). Differences are formed in T; squares are summed in f64 whatever T is.

@@ -2,10 +2,7 @@
 // The SIMD build does LANES = 16 / sizeof<T>() elements per v128 and the len % LANES tail one by one;
 // both builds give the same bits.
 
-// @ts-ignore: decorator
-@inline function at<T>(base: usize, index: i32): usize {
-  return base + (<usize>index << alignof<T>());
-}
+import { at } from "./pointers";
 
 // out[i] = max(h[i], 0) as numpy's np.maximum(h, 0): NaN stays NaN, −0 becomes +0 (wasm's max orders
 // −0 below +0 and propagates NaN). Overwrites out; out may be h itself (in place) but must not

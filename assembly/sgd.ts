@@ -1,9 +1,6 @@
 // Plain SGD, in place.
 
-// @ts-ignore: decorator
-@inline function at<T>(base: usize, index: i32): usize {
-  return base + (<usize>index << alignof<T>());
-}
+import { at } from "./pointers";
 
 // w[i] −= lr·g[i] over len elements (len ≥ 1), as numpy's w -= learning_rate * grad: the product
 // lr·g[i] is rounded to T, then subtracted (no fused multiply-add), so every build gives the same

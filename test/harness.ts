@@ -99,3 +99,12 @@ export function expectSame(got: ArrayLike<number>, want: ArrayLike<number>, shap
     if (!Object.is(got[i], want[i])) expect.fail(`${shape}: index ${i}: got ${got[i]}, want ${want[i]} (bit for bit)`);
   }
 }
+
+/** Expects every loss within `rel` relative of numpy's, naming the first iteration that is not. */
+export function expectTrajectory(got: Float64Array, want: number[], rel: number, label: string): void {
+  expect(got.length, label).toBe(want.length);
+  for (let t = 0; t < want.length; t++) {
+    const error = Math.abs(got[t] - want[t]) / Math.abs(want[t]);
+    if (!(error <= rel)) expect.fail(`${label}: iteration ${t}: got ${got[t]}, numpy ${want[t]}, relative error ${error} > ${rel}`);
+  }
+}

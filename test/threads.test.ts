@@ -9,17 +9,9 @@ import { init, train, TwoLayerError, TwoLayerNet } from "../src/index.js";
 import { BUILD_FILES, defaultWasmUrl, relaxedSimdSupported } from "../src/loader.js";
 import * as ref from "../src/js-kernels.js";
 import fixture from "./fixtures/losses.json";
-import { expectSame } from "./harness.js";
+import { expectSame, expectTrajectory } from "./harness.js";
 
 const seed0 = fixture.runs[0];
-
-function expectTrajectory(got: Float64Array, want: number[], rel: number, label: string): void {
-  expect(got.length, label).toBe(want.length);
-  for (let t = 0; t < want.length; t++) {
-    const error = Math.abs(got[t] - want[t]) / Math.abs(want[t]);
-    if (!(error <= rel)) expect.fail(`${label}: iteration ${t}: got ${got[t]}, numpy ${want[t]}, relative error ${error} > ${rel}`);
-  }
-}
 
 describe("the seed run against numpy with the speed options (float64, all 500 losses within 1e-9)", () => {
   for (const options of [{ fma: true }, { threads: 2 }, { threads: 2, fma: true }, { threads: 3 }] as const) {

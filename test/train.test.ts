@@ -3,18 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { train, TwoLayerNet } from "../src/index.js";
 import fixture from "./fixtures/losses.json";
+import { expectTrajectory } from "./harness.js";
 
 type Run = (typeof fixture.runs)[number];
 const [seed0, ...others] = fixture.runs as Run[];
-
-/** Expects every loss within `rel` relative of numpy's, naming the first iteration that is not. */
-function expectTrajectory(got: Float64Array, want: number[], rel: number, label: string): void {
-  expect(got.length, label).toBe(want.length);
-  for (let t = 0; t < want.length; t++) {
-    const error = Math.abs(got[t] - want[t]) / Math.abs(want[t]);
-    if (!(error <= rel)) expect.fail(`${label}: iteration ${t}: got ${got[t]}, numpy ${want[t]}, relative error ${error} > ${rel}`);
-  }
-}
 
 describe("the tutorial's seed run against numpy (float64, 500 iterations)", () => {
   it("is the tutorial's configuration", () => {
