@@ -209,10 +209,11 @@ export function netConfig(options: unknown, what = "TwoLayerNet.create", known: 
     threads: threadCount(o.threads),
   };
   // Options that contradict each other are a mistake; features this engine lacks are not (they fall back).
-  if (config.backend === "js" && (config.fma || (config.threads !== 1 && config.threads !== "auto"))) {
+  const asksForSpeed = config.fma || (typeof config.threads === "number" && config.threads > 1);
+  if (config.backend === "js" && asksForSpeed) {
     throw invalid(`backend "js" runs plain TypeScript on one thread without FMA; fma and threads are options of backend "wasm"`);
   }
-  if (config.simd === false && (config.fma || (config.threads !== 1 && config.threads !== "auto"))) {
+  if (config.simd === false && asksForSpeed) {
     throw invalid(`fma and threads run on the SIMD build; they cannot be combined with simd: false`);
   }
   oneOf<boolean>("allowNonFinite", o.allowNonFinite, false, [true, false]);
