@@ -20,7 +20,9 @@ import { TwoLayerNet, flopsPerStep } from "../dist/index.js";
 import { jsKernels } from "../dist/js-kernels.js";
 import * as ref from "../dist/js-kernels.js";
 import { panelsLength } from "../dist/kernels.js";
-import { loadWasm, relaxedSimdSupported } from "../dist/loader.js";
+import { relaxedSimdSupported } from "../dist/builds/features.js";
+import { loadBuild } from "../dist/builds/load.js";
+import { defaultWasmUrl } from "../dist/builds/source.js";
 import { NumpyRandomState } from "../dist/random.js";
 import { wasmKernels } from "../dist/wasm-kernels.js";
 import { textbookData, textbookTrain } from "./textbook.mjs";
@@ -96,8 +98,8 @@ async function operands(dtype, variant) {
     kernels = jsKernels(dtype);
     block = (length) => ({ offset: 0, length, array: new Type(length) });
   } else {
-    const exports = await loadWasm(variant.build);
-    kernels = wasmKernels(exports, variant.build, dtype);
+    const { exports } = await loadBuild(variant.build, defaultWasmUrl(variant.build));
+    kernels = wasmKernels(exports, dtype);
     block = (length) => {
       const offset = exports.heap_alloc(length * bytes) >>> 0;
       return { offset, length, get array() { return new Type(exports.memory.buffer, offset, length); } };

@@ -2,8 +2,8 @@
 // (compiled while they stream in, which needs the server to send `Content-Type: application/wasm`).
 // Each URL is written out whole in `new URL("…", import.meta.url)` so that bundlers (Vite, webpack,
 // esbuild, Parcel) see the file, copy it into the build and rewrite the URL.
-import type { WasmBuild } from "./loader.js";
-import { noShippedFile, setShippedWasm } from "./wasm-files.js";
+import type { WasmBuild } from "./builds/builds.js";
+import { noShippedFile, setShippedWasm } from "./builds/source.js";
 
 function url(build: WasmBuild): URL {
   switch (build) {

@@ -6,7 +6,7 @@
 import fma from "../build/twolayer.fma.wasm";
 import scalar from "../build/twolayer.scalar.wasm";
 import simd from "../build/twolayer.simd.wasm";
-import { noShippedFile, setShippedWasm } from "./wasm-files.js";
+import { noShippedFile, setShippedWasm } from "./builds/source.js";
 
 const modules: Record<string, WebAssembly.Module> = { simd, scalar, fma };
 

@@ -12,11 +12,17 @@ export type TwoLayerErrorCode =
 
 export class TwoLayerError extends Error {
   readonly code: TwoLayerErrorCode;
+  /** The option at fault, when the error is about one option's value (`"learningRate"`, `"x"`, …). */
+  readonly option?: string;
+  /** What that option accepts, in words (`"an integer from 1 to 2147483647"`), when it is about one option. */
+  readonly expected?: string;
 
-  constructor(code: TwoLayerErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: TwoLayerErrorCode, message: string, options?: { cause?: unknown; option?: string; expected?: string }) {
     super(message, options);
     this.name = "TwoLayerError";
     this.code = code;
+    if (options?.option !== undefined) this.option = options.option;
+    if (options?.expected !== undefined) this.expected = options.expected;
   }
 }
 
@@ -32,4 +38,9 @@ export function describe(value: unknown): string {
     return `a ${value.constructor.name}${length === undefined ? "" : ` of length ${length}`}`;
   }
   return `an object (${value.constructor?.name ?? "Object"})`;
+}
+
+/** The message of a disposed network's refusal, said once. */
+export function disposedError(): TwoLayerError {
+  return new TwoLayerError("DISPOSED", "this network was disposed; create a new one");
 }

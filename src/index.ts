@@ -1,10 +1,22 @@
 export { train } from "./train.js";
 export type { TrainResult } from "./loop.js";
+export type { RunInfo } from "./run-info.js";
 export { TwoLayerNet, flopsPerStep } from "./net.js";
-export { init, type Backend, type InitOptions } from "./backends.js";
-export { simdSupported, type WasmBuild, type WasmSource } from "./loader.js";
+export { init } from "./builds/init.js";
+export { simdSupported } from "./builds/features.js";
+export type { WasmBuild, WasmSource } from "./builds/builds.js";
 export { TwoLayerError, type TwoLayerErrorCode } from "./errors.js";
-export { TUTORIAL, type NetOptions, type LoopOptions, type TrainOptions, type NetConfig, type TrainConfig } from "./options.js";
+export {
+  TUTORIAL,
+  type Backend,
+  type InitOptions,
+  type NetOptions,
+  type LoopOptions,
+  type TrainOptions,
+  type NetConfig,
+  type LoopConfig,
+  type TrainConfig,
+} from "./options.js";
 export type { BackendName, DType, FloatArray } from "./kernels.js";
 export { pythonFloat } from "./format.js";
 export { lossPlotSvg, type LossPlotOptions } from "./plot.js";

@@ -1,4 +1,4 @@
-import type { DType, FloatArray, Kernels } from "./kernels.js";
+import type { FloatArray, Kernels } from "./kernels.js";
 
 // The plain TypeScript kernels: the reference the wasm kernels are tested against and the baseline
 // they are benchmarked against. Same contracts as assembly/ (shapes in elements, row-major, outputs
@@ -109,15 +109,14 @@ export function accumulate(out: FloatArray, a: FloatArray, len: number): void {
   for (let i = 0; i < len; i++) out[i] += a[i];
 }
 
-/** The plain TypeScript backend. */
-export function jsKernels(dtype: DType): Kernels {
+/** The plain TypeScript backend (for either dtype: the arrays' own type rounds each store). */
+export function jsKernels(): Kernels {
   return {
-    backend: "js",
-    dtype,
     gemm_nn: (c, a, b, m, k, n) => gemm_nn(c.array, a.array, b.array, m, k, n),
     gemm_tn: (c, a, b, m, k, n) => gemm_tn(c.array, a.array, b.array, m, k, n),
     gemm_nt: (c, a, b, m, k, n) => gemm_nt(c.array, a.array, b.array, m, k, n),
     pack_panels: (panels, a, m, k) => pack_panels(panels.array, a.array, m, k),
+    prepare_pn() {},
     gemm_pn: (c, panels, b, m, k, n) => gemm_pn(c.array, panels.array, b.array, m, k, n),
     relu_forward: (out, h, len) => relu_forward(out.array, h.array, len),
     relu_backward: (grad, h, len) => relu_backward(grad.array, h.array, len),

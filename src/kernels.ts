@@ -4,8 +4,26 @@ export type DType = "f64" | "f32";
 export type BackendName = "wasm-simd" | "wasm-scalar" | "js";
 export type FloatArray = Float64Array | Float32Array;
 
-/** Bytes per element of each dtype. */
-export const BYTES: Record<DType, number> = { f64: 8, f32: 4 };
+/** What a dtype is made of: the one place that says so (memory, kernels and threads read it here). */
+export interface DTypeInfo {
+  /** Bytes per element. */
+  readonly bytes: 8 | 4;
+  /** The typed array that views it. */
+  readonly Array: Float64ArrayConstructor | Float32ArrayConstructor;
+  /** The SIMD builds' micro-kernel tile, rows × columns of C (assembly/gemm-simd.ts). */
+  readonly tile: "4x4" | "4x8";
+}
+
+/** Each dtype's element size, array type and micro-kernel tile. Its kernels' exports end in `_${dtype}`. */
+export const DTYPES: Readonly<Record<DType, DTypeInfo>> = {
+  f64: { bytes: 8, Array: Float64Array, tile: "4x4" },
+  f32: { bytes: 4, Array: Float32Array, tile: "4x8" },
+};
+
+/** A typed-array view of `length` elements of `dtype` at byte `offset` of `buffer`. */
+export function view(dtype: DType, buffer: ArrayBufferLike, offset: number, length: number): FloatArray {
+  return new DTYPES[dtype].Array(buffer as ArrayBuffer, offset, length);
+}
 
 /**
  * Elements of pack_panels' output for an m×k matrix: ⌈m/4⌉ panels of 4 rows × k, panel q holding
@@ -33,8 +51,6 @@ export interface Block {
  * then inputs, then sizes in elements (each ≥ 1, validated by the caller).
  */
 export interface Kernels {
-  readonly backend: BackendName;
-  readonly dtype: DType;
   /** C[m×n] = A[m×k]·B[k×n]. */
   gemm_nn(c: Block, a: Block, b: Block, m: number, k: number, n: number): void;
   /** C[m×n] = Aᵀ·B, A stored k×m, B k×n. */
@@ -43,6 +59,11 @@ export interface Kernels {
   gemm_nt(c: Block, a: Block, b: Block, m: number, k: number, n: number): void;
   /** Packs A[m×k] into 4-row panels (panelsLength(m, k) elements) for gemm_pn. */
   pack_panels(panels: Block, a: Block, m: number, k: number): void;
+  /**
+   * Reserves now what gemm_pn of an m×n result needs besides its operands (the threaded kernels:
+   * their partial products), so that no later step grows memory. Nothing to do on one thread.
+   */
+  prepare_pn(m: number, n: number): void;
   /** C[m×n] = A·B[k×n], A given as pack_panels' panels. */
   gemm_pn(c: Block, panels: Block, b: Block, m: number, k: number, n: number): void;
   /** out = max(h, 0), element-wise (numpy's np.maximum). */

@@ -1,19 +1,15 @@
-import type { BackendName, DType } from "./kernels.js";
-import type { LoopConfig, LoopOptions, NetConfig } from "./options.js";
 import { pythonFloat } from "./format.js";
+import type { CheckedLoop, LoopConfig, NetConfig } from "./options.js";
+import type { RunInfo } from "./run-info.js";
 
-/** What the loop needs of a network (TwoLayerNet): one pass, then the update. */
-export interface Trainable {
-  readonly backend: BackendName;
-  readonly dtype: DType;
-  readonly threadsUsed: number;
-  readonly fmaUsed: boolean;
-  readonly fallbacks: readonly string[];
+/** What the loop needs of a network (TwoLayerNet): what runs it, one pass, then the update. */
+export interface Trainable extends Readonly<RunInfo> {
   forwardBackward(): number;
   update(learningRate: number): void;
 }
 
-export interface TrainResult {
+/** The result of `train` and `net.train`, with what ran (RunInfo). */
+export interface TrainResult extends RunInfo {
   /**
    * `"completed"`: every iteration ran. `"diverged"`: a loss was NaN or infinite and training stopped
    * before that iteration's update (see `divergence`). `"aborted"`: the signal was aborted.
@@ -25,15 +21,6 @@ export interface TrainResult {
   seconds: number;
   /** Matrix-product throughput of the loop: flopsPerStep × iterations run / seconds / 1e9. */
   gflops: number;
-  /** Which implementation ran: "wasm-simd", "wasm-scalar" or "js". */
-  backend: BackendName;
-  dtype: DType;
-  /** Threads the kernels ran on: `threads` as asked for, or 1 where it could not be had (see `fallbacks`). */
-  threadsUsed: number;
-  /** Whether the matrix products used fused multiply-add (`fma: true` where the engine has relaxed SIMD). */
-  fmaUsed: boolean;
-  /** What was asked for (fma, threads) but could not be had here, and why; empty when everything was. */
-  fallbacks: string[];
   /** Every option's value as used, defaults filled in (user arrays and callbacks left out). */
   config: NetConfig & LoopConfig;
   /** With status "diverged": where, the last finite loss (null if none), and what to do. */
@@ -53,8 +40,8 @@ const YIELD_EVERY_MS = 20;
 export async function runLoop(
   net: Trainable,
   config: NetConfig & LoopConfig,
+  { onIteration, signal }: CheckedLoop,
   flopsPerStep: number,
-  { onIteration, signal }: Pick<LoopOptions, "onIteration" | "signal">,
 ): Promise<TrainResult> {
   const { iterations, learningRate, onNonFinite } = config;
   const losses = new Float64Array(iterations);
@@ -92,16 +79,17 @@ export async function runLoop(
     }
   }
   const seconds = (now() - start) / 1000;
+  const { backend, dtype, threadsUsed, fmaUsed, fallbacks } = net;
   return {
     status,
     losses: t === iterations ? losses : losses.slice(0, t),
     seconds,
     gflops: seconds > 0 ? (flopsPerStep * t) / seconds / 1e9 : 0,
-    backend: net.backend,
-    dtype: net.dtype,
-    threadsUsed: net.threadsUsed,
-    fmaUsed: net.fmaUsed,
-    fallbacks: [...net.fallbacks],
+    backend,
+    dtype,
+    threadsUsed,
+    fmaUsed,
+    fallbacks: [...fallbacks],
     config,
     ...(divergence ? { divergence } : {}),
   };

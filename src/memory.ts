@@ -1,5 +1,5 @@
-import { TwoLayerError } from "./errors.js";
-import { BYTES, type Block, type DType, type FloatArray } from "./kernels.js";
+import { disposedError, TwoLayerError } from "./errors.js";
+import { DTYPES, view, type Block, type DType, type FloatArray } from "./kernels.js";
 
 /**
  * Where arenas live: wasm linear memory (one per loaded build, shared by every network on it) or a
@@ -52,8 +52,7 @@ class ArenaBlock implements Block {
   get array(): FloatArray {
     const buffer = this.arena.buffer();
     if (this.view === undefined || this.view.buffer !== buffer) {
-      const Type = this.arena.dtype === "f64" ? Float64Array : Float32Array;
-      this.view = new Type(buffer as ArrayBuffer, this.offset, this.length);
+      this.view = view(this.arena.dtype, buffer, this.offset, this.length);
     }
     return this.view;
   }
@@ -80,26 +79,17 @@ export class Arena {
     private readonly guarded = false,
   ) {
     if (bytes > MAX_ARENA_BYTES) throw tooLarge(bytes);
-    try {
-      this.base = space.reserve(bytes);
-    } catch (cause) {
-      throw new TwoLayerError(
-        "OUT_OF_MEMORY",
-        `could not reserve ${bytes} bytes for this network (the engine refused to grow memory); ` +
-          `dispose networks you no longer need, or use smaller sizes or dtype "f32"`,
-        { cause },
-      );
-    }
+    this.base = reserve(space, bytes, "this network");
   }
 
   /** The bytes an arena needs for blocks of these element counts. */
   static bytesFor(dtype: DType, lengths: number[], guarded = false): number {
     const guard = guarded ? GUARD_BYTES : 0;
-    return lengths.reduce((sum, length) => sum + alignUp(length * BYTES[dtype]) + guard, guard);
+    return lengths.reduce((sum, length) => sum + alignUp(length * DTYPES[dtype].bytes) + guard, guard);
   }
 
   buffer(): ArrayBufferLike {
-    if (this.disposed) throw new TwoLayerError("DISPOSED", "this network was disposed; create a new one");
+    if (this.disposed) throw disposedError();
     return this.space.buffer();
   }
 
@@ -107,7 +97,7 @@ export class Arena {
   block(length: number): Block {
     if (this.guarded) this.guard();
     const offset = this.base + this.used;
-    this.used += alignUp(length * BYTES[this.dtype]);
+    this.used += alignUp(length * DTYPES[this.dtype].bytes);
     if (this.guarded) this.guard();
     if (this.used > this.bytes) throw new Error(`arena overflow: ${this.used} > ${this.bytes} bytes`);
     return new ArenaBlock(this, offset, length);
@@ -134,7 +124,7 @@ export class Arena {
 
   /** Elements [start, start + length) of `parent`, as a block of its own. */
   slice(parent: Block, start: number, length: number): Block {
-    return new ArenaBlock(this, parent.offset + start * BYTES[this.dtype], length);
+    return new ArenaBlock(this, parent.offset + start * DTYPES[this.dtype].bytes, length);
   }
 
   /** Returns the memory (filled with NaN first, so a view kept past dispose reads NaN, not numbers). */
@@ -147,6 +137,20 @@ export class Arena {
 
   get isDisposed(): boolean {
     return this.disposed;
+  }
+}
+
+/** Reserves `bytes` of `space` for `what`, or throws OUT_OF_MEMORY saying so. */
+export function reserve(space: Space, bytes: number, what: string): number {
+  try {
+    return space.reserve(bytes);
+  } catch (cause) {
+    throw new TwoLayerError(
+      "OUT_OF_MEMORY",
+      `could not reserve ${bytes} bytes for ${what} (the engine refused to grow memory); ` +
+        `dispose networks you no longer need, or use smaller sizes or dtype "f32"`,
+      { cause },
+    );
   }
 }
 

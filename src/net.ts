@@ -1,21 +1,43 @@
-import { engine, type Engine } from "./backends.js";
-import { TwoLayerError } from "./errors.js";
-import { panelsLength, type BackendName, type Block, type DType, type FloatArray, type Kernels } from "./kernels.js";
-import { Arena, MAX_ARENA_BYTES, tooLarge } from "./memory.js";
+import { openCompute, type Compute } from "./compute.js";
+import { disposedError } from "./errors.js";
+import type { FloatArray, Kernels } from "./kernels.js";
+import { carveNet, netBytes, type NetBlocks } from "./layout.js";
 import { runLoop, type TrainResult } from "./loop.js";
-import { learningRate, loopConfig, netConfig, shapes, TUTORIAL, type LoopConfig, type LoopOptions, type NetConfig, type NetOptions } from "./options.js";
+import { Arena, MAX_ARENA_BYTES, tooLarge } from "./memory.js";
 import { NumpyRandomState } from "./random.js";
+import {
+  learningRate,
+  loopOptions,
+  netOptions,
+  shapes,
+  TUTORIAL,
+  type ArrayName,
+  type CheckedLoop,
+  type CheckedNet,
+  type LoopOptions,
+  type NetConfig,
+  type NetOptions,
+} from "./options.js";
+import type { RunInfo } from "./run-info.js";
 
 /** Floating-point operations of one training step: the five matrix products, 2 per multiply-add. */
 export function flopsPerStep({ n, dIn, hidden, dOut }: { n: number; dIn: number; hidden: number; dOut: number }): number {
   return 2 * n * hidden * (2 * dIn + 3 * dOut);
 }
 
+// The functions below the public class (creating a network from checked options, its guard check
+// for tests) reach its private parts through these, set once by the class's static block.
+let construct: (config: NetConfig, compute: Compute, arena: Arena) => TwoLayerNet;
+let arenaOf: (net: TwoLayerNet) => Arena;
+let configOf: (net: TwoLayerNet) => NetConfig;
+
+/** A network reports what ran (RunInfo: backend, dtype, threadsUsed, fmaUsed, fallbacks). */
+export interface TwoLayerNet extends Readonly<RunInfo> {}
+
 /**
- * The network of the tutorial, with all its matrices in one arena reserved at creation: parameters
- * (w1, w2) in one block and their gradients in a second with the same layout, then activations and
- * data, and x once more packed in 4-row panels for h = x·w1's micro-kernel (x does not change while
- * training, so it is packed once). Nothing is allocated while training.
+ * The network of the tutorial, with all its matrices in one arena reserved at creation (layout.ts:
+ * parameters and their gradients in the same layout, activations, data, and x packed once for
+ * h = x·w1's micro-kernel). Nothing is allocated while training.
  */
 export class TwoLayerNet {
   /** Batch size N, input width D_in, hidden width H, output width D_out. */
@@ -23,61 +45,36 @@ export class TwoLayerNet {
   readonly dIn: number;
   readonly hidden: number;
   readonly dOut: number;
-  readonly dtype: DType;
-  /** Which implementation runs the arithmetic: "wasm-simd", "wasm-scalar" or "js". */
-  readonly backend: BackendName;
   readonly seed: number;
-  /** Threads the kernels run on: `threads` as asked for, or 1 where it could not be had (see `fallbacks`). */
-  readonly threadsUsed: number;
-  /** Whether the matrix products use fused multiply-add (`fma: true` where the engine has relaxed SIMD). */
-  readonly fmaUsed: boolean;
-  /** What was asked for (fma, threads) but could not be had here, and why; empty when everything was. */
-  readonly fallbacks: readonly string[];
 
   private readonly config: NetConfig;
-  private readonly engine: Engine;
+  private readonly compute: Compute;
   private readonly k: Kernels;
+  private readonly arena: Arena;
+  private readonly b: NetBlocks;
   /** Whether `x` was handed out (and so maybe written) since x was last packed into `xPanels`. */
   private xStale = true;
-  private readonly arena: Arena;
-  private readonly params: Block; // [w1 | w2]
-  private readonly grads: Block; // [grad_w1 | grad_w2], the same layout
-  private readonly b: Record<"w1" | "w2" | "gradW1" | "gradW2" | "h" | "hRelu" | "yPred" | "gradYPred" | "gradH" | "x" | "xPanels" | "y", Block>;
 
-  private constructor(config: NetConfig, engine: Engine, arena: Arena) {
-    ({ n: this.n, dIn: this.dIn, hidden: this.hidden, dOut: this.dOut, dtype: this.dtype, seed: this.seed } = config);
+  static {
+    construct = (config, compute, arena) => new TwoLayerNet(config, compute, arena);
+    arenaOf = (net) => net.arena;
+    configOf = (net) => net.config;
+  }
+
+  private constructor(config: NetConfig, compute: Compute, arena: Arena) {
+    ({ n: this.n, dIn: this.dIn, hidden: this.hidden, dOut: this.dOut, seed: this.seed } = config);
+    const { backend, dtype, threadsUsed, fmaUsed, fallbacks } = compute;
+    Object.assign(this, { backend, dtype, threadsUsed, fmaUsed, fallbacks: Object.freeze([...fallbacks]) });
     this.config = config;
-    this.engine = engine;
-    this.k = engine.kernels;
-    this.backend = engine.kernels.backend;
-    this.threadsUsed = engine.threadsUsed;
-    this.fmaUsed = engine.fmaUsed;
-    this.fallbacks = engine.fallbacks;
+    this.compute = compute;
+    this.k = compute.kernels;
     this.arena = arena;
-    const { n, dIn, hidden: H, dOut } = config;
-    this.params = arena.block(dIn * H + H * dOut);
-    this.grads = arena.block(dIn * H + H * dOut);
-    this.b = {
-      w1: arena.slice(this.params, 0, dIn * H),
-      w2: arena.slice(this.params, dIn * H, H * dOut),
-      gradW1: arena.slice(this.grads, 0, dIn * H),
-      gradW2: arena.slice(this.grads, dIn * H, H * dOut),
-      h: arena.block(n * H),
-      hRelu: arena.block(n * H),
-      gradH: arena.block(n * H),
-      yPred: arena.block(n * dOut),
-      gradYPred: arena.block(n * dOut),
-      x: arena.block(n * dIn),
-      xPanels: arena.block(panelsLength(n, dIn)),
-      y: arena.block(n * dOut),
-    };
+    this.b = carveNet(arena, config);
   }
 
   /** The bytes a network of this configuration reserves. */
-  static bytesFor(config: Pick<NetConfig, "n" | "dIn" | "hidden" | "dOut" | "dtype">, guarded = false): number {
-    const { n, dIn, hidden: H, dOut } = config;
-    const p = dIn * H + H * dOut;
-    return Arena.bytesFor(config.dtype, [p, p, n * H, n * H, n * H, n * dOut, n * dOut, n * dIn, panelsLength(n, dIn), n * dOut], guarded);
+  static bytesFor(config: Pick<NetConfig, "n" | "dIn" | "hidden" | "dOut" | "dtype">): number {
+    return netBytes(config, config.dtype);
   }
 
   /**
@@ -85,33 +82,7 @@ export class TwoLayerNet {
    * `randn(N, D_out)`, `randn(D_in, H)`, `randn(H, D_out)`, bit for bit, unless given in the options.
    */
   static async create(options?: NetOptions): Promise<TwoLayerNet> {
-    return TwoLayerNet.build(netConfig(options), options);
-  }
-
-  /**
-   * @internal create() after validation: `config` is netConfig(data)'s result. `guarded` (tests)
-   * puts guard bytes around every block, checked by `checkGuards()`.
-   */
-  static async build(config: NetConfig, data: NetOptions | undefined, guarded = false): Promise<TwoLayerNet> {
-    const bytes = TwoLayerNet.bytesFor(config, guarded);
-    if (bytes > MAX_ARENA_BYTES) throw tooLarge(bytes); // before loading or reserving anything
-    const e = await engine(config);
-    let arena: Arena;
-    try {
-      arena = new Arena(e.space(), config.dtype, bytes, guarded);
-    } catch (error) {
-      e.dispose();
-      throw error;
-    }
-    const net = new TwoLayerNet(config, e, arena);
-    const random = new NumpyRandomState(config.seed);
-    for (const name of ["x", "y", "w1", "w2"] as const) random.fillRandn(net.b[name].array);
-    for (const name of ["x", "y", "w1", "w2"] as const) {
-      const given = data?.[name];
-      if (given !== undefined) net.b[name].array.set(given);
-    }
-    net.packX();
-    return net;
+    return openNetwork(netOptions(options));
   }
 
   /**
@@ -144,7 +115,7 @@ export class TwoLayerNet {
   /** w1 −= lr·grad_w1; w2 −= lr·grad_w2, in place, with the gradients of the last forwardBackward. */
   update(lr: number): void {
     this.checkAlive();
-    this.k.sgd(this.params, this.grads, lr, this.params.length); // one flat loop over [w1 | w2]
+    this.k.sgd(this.b.params, this.b.grads, lr, this.b.params.length); // one flat loop over [w1 | w2]
   }
 
   /**
@@ -152,14 +123,17 @@ export class TwoLayerNet {
    * network stays usable afterwards, also after an abort or divergence.
    */
   async train(options?: LoopOptions): Promise<TrainResult> {
-    return this.run(loopConfig(options), options);
+    return trainNetwork(this, loopOptions(options));
   }
 
-  /** @internal train() after validation. */
-  async run(loop: LoopConfig, hooks: LoopOptions | undefined): Promise<TrainResult> {
-    this.checkAlive();
-    const config = { ...this.config, ...loop };
-    return runLoop(this, config, flopsPerStep(this), { onIteration: hooks?.onIteration, signal: hooks?.signal });
+  /** Returns the memory to the backend and ends the worker threads, if any. Idempotent; any later use throws a DISPOSED TwoLayerError. */
+  dispose(): void {
+    this.compute.dispose();
+    this.arena.dispose();
+  }
+
+  get disposed(): boolean {
+    return this.arena.isDisposed;
   }
 
   /** Packs x into 4-row panels for h = x·w1 (again after `x` was handed out, in case it was written). */
@@ -168,23 +142,8 @@ export class TwoLayerNet {
     this.xStale = false;
   }
 
-  /** Returns the memory to the backend and ends the worker threads, if any. Idempotent; any later use throws a DISPOSED TwoLayerError. */
-  dispose(): void {
-    this.engine.dispose();
-    this.arena.dispose();
-  }
-
-  /** @internal Throws if a kernel wrote outside its block (networks built with `guarded`). */
-  checkGuards(): void {
-    this.arena.checkGuards();
-  }
-
-  get disposed(): boolean {
-    return this.arena.isDisposed;
-  }
-
   private checkAlive(): void {
-    if (this.arena.isDisposed) throw new TwoLayerError("DISPOSED", "this network was disposed; create a new one");
+    if (this.arena.isDisposed) throw disposedError();
   }
 
   // Zero-copy views into the network's memory, writable. Read them again after other networks are
@@ -215,7 +174,47 @@ export class TwoLayerNet {
   get yPred(): FloatArray { return this.b.yPred.array; }
 
   /** The row and column counts of x, y, w1, w2. */
-  get shapes(): Record<"x" | "y" | "w1" | "w2", [number, number]> {
+  get shapes(): Record<ArrayName, [number, number]> {
     return shapes(this);
   }
+}
+
+/**
+ * A network from checked options: its compute (kernels, memory, threads), its arena, numpy's data
+ * for the seed, then the caller's arrays over it. `guarded` (tests) puts guard bytes around every
+ * block, checked by `checkGuards`.
+ */
+export async function openNetwork({ config, arrays }: CheckedNet, guarded = false): Promise<TwoLayerNet> {
+  const bytes = netBytes(config, config.dtype, guarded);
+  if (bytes > MAX_ARENA_BYTES) throw tooLarge(bytes); // before loading or reserving anything
+  const compute = await openCompute(config);
+  let arena: Arena | undefined;
+  try {
+    arena = new Arena(compute.space, config.dtype, bytes, guarded);
+    compute.kernels.prepare_pn(config.n, config.hidden);
+  } catch (error) {
+    arena?.dispose();
+    compute.dispose();
+    throw error;
+  }
+  const net = construct(config, compute, arena);
+  const views: Record<ArrayName, FloatArray> = { x: net.x, y: net.y, w1: net.w1, w2: net.w2 };
+  const random = new NumpyRandomState(config.seed);
+  for (const name of ["x", "y", "w1", "w2"] as const) random.fillRandn(views[name]);
+  for (const name of ["x", "y", "w1", "w2"] as const) {
+    const given = arrays[name];
+    if (given !== undefined) views[name].set(given);
+  }
+  return net;
+}
+
+/** Trains `net` with checked loop options (`train` and `net.train`). */
+export function trainNetwork(net: TwoLayerNet, loop: CheckedLoop): Promise<TrainResult> {
+  if (net.disposed) return Promise.reject(disposedError());
+  return runLoop(net, { ...configOf(net), ...loop.config }, loop, flopsPerStep(net));
+}
+
+/** Throws if a kernel wrote outside its block (networks opened with `guarded`). */
+export function checkGuards(net: TwoLayerNet): void {
+  arenaOf(net).checkGuards();
 }

@@ -1,8 +1,11 @@
+// What every option means, and the one place that reads the caller's options: each public entry
+// (train, TwoLayerNet.create, net.train, net.step, init) has its options checked here, before any
+// memory is reserved or wasm is called, into a checked config that carries everything below it needs.
+import type { WasmBuild, WasmSource } from "./builds/builds.js";
+import { BUILD_FILES } from "./builds/builds.js";
 import { describe, TwoLayerError } from "./errors.js";
-import type { Backend } from "./backends.js";
 import type { DType } from "./kernels.js";
-
-// Every public entry checks its arguments here, before any memory is reserved or wasm is called.
+import { countOrAuto, integer, nonNegative, oneOf, optionalFunction, optionalSignal, readOptions, userArray } from "./validate.js";
 
 /** The tutorial's values: every option defaults to them. */
 export const TUTORIAL = {
@@ -17,6 +20,15 @@ export const TUTORIAL = {
 
 /** The most iterations one `train` call runs (its losses alone take 8 bytes each). */
 export const MAX_ITERATIONS = 100_000_000;
+/** The most threads one network may ask for. */
+export const MAX_THREADS = 256;
+/** The largest size a dimension may have: every matrix must be addressable by a 32-bit index. */
+export const MAX_SIZE = 2 ** 31 - 1;
+/** The largest numpy seed (numpy's seeds are 32-bit). */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** `"wasm"`: AssemblyScript kernels (SIMD where the engine has it); `"js"`: the plain TypeScript ones. */
+export type Backend = "wasm" | "js";
 
 /** Options of `TwoLayerNet.create`. */
 export interface NetOptions {
@@ -82,6 +94,22 @@ export interface LoopOptions {
 /** Options of `train`: a network's options and the loop's. */
 export interface TrainOptions extends NetOptions, LoopOptions {}
 
+/** Options of `init`. */
+export interface InitOptions {
+  /** `"auto"` (default): SIMD where the engine validates it, else the scalar build; `true`/`false` force one. */
+  simd?: boolean | "auto";
+  /** Also load the FMA build (relaxed SIMD), where the engine supports it. */
+  fma?: boolean;
+  /** Also load the threaded build (more than 1, or "auto"), where shared memory can be had. */
+  threads?: number | "auto";
+  /**
+   * Where to load each build from instead of the shipped files (URL, bytes, Response or compiled
+   * Module): `simd`, `scalar`, `fma`, `threads`, `"threads-fma"`.
+   */
+  wasm?: Partial<Record<WasmBuild, WasmSource>>;
+}
+
+/** A network's options as used, defaults filled in (the user's arrays left out). */
 export interface NetConfig {
   n: number;
   dIn: number;
@@ -95,134 +123,7 @@ export interface NetConfig {
   threads: number | "auto";
 }
 
-const NET_KEYS = ["n", "dIn", "hidden", "dOut", "seed", "dtype", "backend", "simd", "fma", "threads", "x", "y", "w1", "w2", "allowNonFinite"];
-
-/** The most threads one network may ask for. */
-export const MAX_THREADS = 256;
-const LOOP_KEYS = ["iterations", "learningRate", "onIteration", "onNonFinite", "signal"];
-const TRAIN_KEYS = [...NET_KEYS, ...LOOP_KEYS];
-
-const SIZE_MEANING: Record<string, string> = {
-  n: "the batch size N",
-  dIn: "the input width D_in",
-  hidden: "the hidden width H",
-  dOut: "the output width D_out",
-};
-
-function invalid(message: string): TwoLayerError {
-  return new TwoLayerError("INVALID_OPTION", message);
-}
-
-/** Levenshtein distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
-/** The known name closest to `name`, if it is close enough to be a typo. */
-export function closest(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const d = distance(name, candidate);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-function checkObject(options: unknown, what: string, known: readonly string[]): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw invalid(`${what} takes an options object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    const guess = closest(key, known);
-    throw new TwoLayerError(
-      "UNKNOWN_OPTION",
-      `${what} has no option "${key}"${guess ? `; did you mean "${guess}"?` : ""} (options: ${known.join(", ")})`,
-    );
-  }
-  return options as Record<string, unknown>;
-}
-
-/** An integer in [min, max], or `fallback` when undefined. */
-export function integer(name: string, value: unknown, fallback: number, min: number, max: number, meaning: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw invalid(`${name} (${meaning}) must be an integer from ${min} to ${max}, got ${describe(value)}`);
-  }
-  return value;
-}
-
-export function learningRate(value: unknown, fallback: number = TUTORIAL.learningRate): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw invalid(`learningRate must be a finite number ≥ 0, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function oneOf<T extends string | boolean>(name: string, value: unknown, fallback: T, allowed: readonly T[]): T {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) {
-    throw invalid(`${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(value)}`);
-  }
-  return value as T;
-}
-
-function threadCount(value: unknown): number | "auto" {
-  if (value === undefined) return 1;
-  if (value === "auto") return value;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_THREADS) {
-    throw invalid(`threads must be an integer from 1 to ${MAX_THREADS} or "auto", got ${describe(value)}`);
-  }
-  return value;
-}
-
-/** The largest size a dimension may have: every matrix must be addressable by a 32-bit index. */
-const MAX_SIZE = 2 ** 31 - 1;
-
-export function netConfig(options: unknown, what = "TwoLayerNet.create", known: readonly string[] = NET_KEYS): NetConfig {
-  const o = checkObject(options, what, known);
-  const size = (name: keyof typeof SIZE_MEANING) =>
-    integer(name, o[name], TUTORIAL[name as keyof typeof TUTORIAL] as number, 1, MAX_SIZE, SIZE_MEANING[name]);
-  const config: NetConfig = {
-    n: size("n"),
-    dIn: size("dIn"),
-    hidden: size("hidden"),
-    dOut: size("dOut"),
-    seed: integer("seed", o.seed, TUTORIAL.seed, 0, 2 ** 32 - 1, "numpy's seed"),
-    dtype: oneOf<DType>("dtype", o.dtype, "f64", ["f64", "f32"]),
-    backend: oneOf<Backend>("backend", o.backend, "wasm", ["wasm", "js"]),
-    simd: oneOf<boolean | "auto">("simd", o.simd, "auto", ["auto", true, false]),
-    fma: oneOf<boolean>("fma", o.fma, false, [true, false]),
-    threads: threadCount(o.threads),
-  };
-  // Options that contradict each other are a mistake; features this engine lacks are not (they fall back).
-  const asksForSpeed = config.fma || (typeof config.threads === "number" && config.threads > 1);
-  if (config.backend === "js" && asksForSpeed) {
-    throw invalid(`backend "js" runs plain TypeScript on one thread without FMA; fma and threads are options of backend "wasm"`);
-  }
-  if (config.simd === false && asksForSpeed) {
-    throw invalid(`fma and threads run on the SIMD build; they cannot be combined with simd: false`);
-  }
-  oneOf<boolean>("allowNonFinite", o.allowNonFinite, false, [true, false]);
-  for (const name of ["x", "y", "w1", "w2"] as const) {
-    if (o[name] !== undefined) userArray(name, o[name], shapes(config)[name], o.allowNonFinite === true);
-  }
-  return config;
-}
-
+/** A loop's options as used, defaults filled in (the callbacks left out). */
 export interface LoopConfig {
   iterations: number;
   learningRate: number;
@@ -231,56 +132,121 @@ export interface LoopConfig {
 
 export interface TrainConfig extends NetConfig, LoopConfig {}
 
-/** The loop's options, checked; `what` names the caller in messages. */
-export function loopConfig(options: unknown, what = "net.train", known: readonly string[] = LOOP_KEYS): LoopConfig {
-  const o = checkObject(options, what, known);
-  if (o.onIteration !== undefined && typeof o.onIteration !== "function") {
-    throw invalid(`onIteration must be a function (t, loss) => void, got ${describe(o.onIteration)}`);
-  }
-  const signal = o.signal as { aborted?: unknown; addEventListener?: unknown } | undefined;
-  if (signal !== undefined && (signal === null || typeof signal !== "object" || typeof signal.aborted !== "boolean" || typeof signal.addEventListener !== "function")) {
-    throw invalid(`signal must be an AbortSignal (new AbortController().signal), got ${describe(o.signal)}`);
-  }
-  return {
-    iterations: integer("iterations", o.iterations, TUTORIAL.iterations, 0, MAX_ITERATIONS, "how many training steps"),
-    learningRate: learningRate(o.learningRate),
-    onNonFinite: oneOf<"stop" | "continue">("onNonFinite", o.onNonFinite, "stop", ["stop", "continue"]),
-  };
+/** The matrices a caller may hand in. */
+export type ArrayName = "x" | "y" | "w1" | "w2";
+
+/** A network's checked options: the config, and the caller's arrays, each copied once. */
+export interface CheckedNet {
+  readonly config: NetConfig;
+  readonly arrays: Readonly<Partial<Record<ArrayName, Float64Array>>>;
 }
 
-export function trainConfig(options: unknown): TrainConfig {
-  return { ...netConfig(options, "train", TRAIN_KEYS), ...loopConfig(options, "train", TRAIN_KEYS) };
+/** A loop's checked options: the config and the callbacks. */
+export interface CheckedLoop {
+  readonly config: LoopConfig;
+  readonly onIteration?: (t: number, loss: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+const NET_KEYS = ["n", "dIn", "hidden", "dOut", "seed", "dtype", "backend", "simd", "fma", "threads", "x", "y", "w1", "w2", "allowNonFinite"];
+const LOOP_KEYS = ["iterations", "learningRate", "onIteration", "onNonFinite", "signal"];
+const TRAIN_KEYS = [...NET_KEYS, ...LOOP_KEYS];
+const INIT_KEYS = ["simd", "fma", "threads", "wasm"];
+
+const SIZE_MEANING = { n: "the batch size N", dIn: "the input width D_in", hidden: "the hidden width H", dOut: "the output width D_out" } as const;
+
+function contradiction(message: string): TwoLayerError {
+  return new TwoLayerError("INVALID_OPTION", message);
 }
 
 /** The [rows, cols] of each user-suppliable matrix. */
-export function shapes(c: { n: number; dIn: number; hidden: number; dOut: number }): Record<"x" | "y" | "w1" | "w2", [number, number]> {
+export function shapes(c: { n: number; dIn: number; hidden: number; dOut: number }): Record<ArrayName, [number, number]> {
   return { x: [c.n, c.dIn], y: [c.n, c.dOut], w1: [c.dIn, c.hidden], w2: [c.hidden, c.dOut] };
 }
 
-/** Checks a user array: array-like of numbers, rows×cols long, finite unless allowed. */
-export function userArray(name: string, value: unknown, [rows, cols]: [number, number], allowNonFinite: boolean): ArrayLike<number> {
-  const isNumeric = Array.isArray(value) || value instanceof Float64Array || value instanceof Float32Array;
-  if (!isNumeric) {
-    throw new TwoLayerError("INVALID_ARRAY", `${name} must be a Float64Array, Float32Array or array of numbers, got ${describe(value)}`);
+/** The wasm options checked against each other: contradictions are mistakes; missing features are not (they fall back). */
+function checkSpeedOptions(c: { backend?: Backend; simd: boolean | "auto"; fma: boolean; threads: number | "auto" }): void {
+  const asksForSpeed = c.fma || (typeof c.threads === "number" && c.threads > 1);
+  if (c.backend === "js" && asksForSpeed) {
+    throw contradiction(`backend "js" runs plain TypeScript on one thread without FMA; fma and threads are options of backend "wasm"`);
   }
-  const array = value as ArrayLike<unknown>;
-  if (array.length !== rows * cols) {
-    throw new TwoLayerError(
-      "INVALID_ARRAY",
-      `${name} must hold ${rows}×${cols} = ${rows * cols} numbers (row-major), got ${array.length}`,
-    );
+  if (c.simd === false && asksForSpeed) throw contradiction(`fma and threads run on the SIMD build; they cannot be combined with simd: false`);
+}
+
+function checkNet(o: Readonly<Record<string, unknown>>): CheckedNet {
+  const size = (name: keyof typeof SIZE_MEANING) => integer(name, o[name], TUTORIAL[name], 1, MAX_SIZE, SIZE_MEANING[name]);
+  const config: NetConfig = {
+    n: size("n"),
+    dIn: size("dIn"),
+    hidden: size("hidden"),
+    dOut: size("dOut"),
+    seed: integer("seed", o.seed, TUTORIAL.seed, 0, MAX_SEED, "numpy's seed"),
+    dtype: oneOf<DType>("dtype", o.dtype, "f64", ["f64", "f32"]),
+    backend: oneOf<Backend>("backend", o.backend, "wasm", ["wasm", "js"]),
+    simd: oneOf<boolean | "auto">("simd", o.simd, "auto", ["auto", true, false]),
+    fma: oneOf<boolean>("fma", o.fma, false, [true, false]),
+    threads: countOrAuto("threads", o.threads, 1, MAX_THREADS),
+  };
+  checkSpeedOptions(config);
+  const allowNonFinite = oneOf<boolean>("allowNonFinite", o.allowNonFinite, false, [true, false]);
+  const arrays: Partial<Record<ArrayName, Float64Array>> = {};
+  const shape = shapes(config);
+  for (const name of ["x", "y", "w1", "w2"] as const) {
+    if (o[name] !== undefined) arrays[name] = userArray(name, o[name], shape[name], allowNonFinite);
   }
-  for (let i = 0; i < array.length; i++) {
-    const v = array[i];
-    if (typeof v !== "number") {
-      throw new TwoLayerError("INVALID_ARRAY", `${name}[${i}] must be a number, got ${describe(v)}`);
+  return { config, arrays };
+}
+
+function checkLoop(o: Readonly<Record<string, unknown>>): CheckedLoop {
+  const onIteration = optionalFunction<(t: number, loss: number) => void>("onIteration", o.onIteration, "(t, loss) => void");
+  const signal = optionalSignal("signal", o.signal);
+  const config: LoopConfig = {
+    iterations: integer("iterations", o.iterations, TUTORIAL.iterations, 0, MAX_ITERATIONS, "how many training steps"),
+    learningRate: nonNegative("learningRate", o.learningRate, TUTORIAL.learningRate),
+    onNonFinite: oneOf<"stop" | "continue">("onNonFinite", o.onNonFinite, "stop", ["stop", "continue"]),
+  };
+  return { config, onIteration, signal };
+}
+
+/** `TwoLayerNet.create`'s options, checked. */
+export function netOptions(options: unknown): CheckedNet {
+  return checkNet(readOptions(options, "TwoLayerNet.create", NET_KEYS));
+}
+
+/** `net.train`'s options, checked. */
+export function loopOptions(options: unknown): CheckedLoop {
+  return checkLoop(readOptions(options, "net.train", LOOP_KEYS));
+}
+
+/** `train`'s options, checked: the network's and the loop's, from one reading of the object. */
+export function trainOptions(options: unknown): { net: CheckedNet; loop: CheckedLoop } {
+  const o = readOptions(options, "train", TRAIN_KEYS);
+  return { net: checkNet(o), loop: checkLoop(o) };
+}
+
+/** A learning rate given on its own (`net.step(rate)`), checked. */
+export function learningRate(value: unknown): number {
+  return nonNegative("learningRate", value, TUTORIAL.learningRate);
+}
+
+/** `init`'s options, checked: the speed options as a network's, and each build's source. */
+export function initOptions(options: unknown): { simd: boolean | "auto"; fma: boolean; threads: number | "auto"; wasm: [WasmBuild, WasmSource][] } {
+  const o = readOptions(options, "init", INIT_KEYS);
+  const config = {
+    simd: oneOf<boolean | "auto">("simd", o.simd, "auto", ["auto", true, false]),
+    fma: oneOf<boolean>("fma", o.fma, false, [true, false]),
+    threads: countOrAuto("threads", o.threads, 1, MAX_THREADS),
+  };
+  checkSpeedOptions(config);
+  const builds = Object.keys(BUILD_FILES);
+  const wasm = o.wasm === undefined ? {} : readOptions(o.wasm, "init's wasm", builds);
+  const sources: [WasmBuild, WasmSource][] = [];
+  for (const [build, source] of Object.entries(wasm)) {
+    if (source === undefined) continue;
+    if (source === null || (typeof source !== "object" && typeof source !== "string")) {
+      throw new TwoLayerError("INVALID_OPTION", `wasm.${build} must be a URL, bytes, a Response or a compiled WebAssembly.Module, got ${describe(source)}`, { option: `wasm.${build}` });
     }
-    if (!allowNonFinite && !Number.isFinite(v)) {
-      throw new TwoLayerError(
-        "INVALID_ARRAY",
-        `${name}[${i}] is ${v}; pass finite values, or allowNonFinite: true to train on them anyway`,
-      );
-    }
+    sources.push([build as WasmBuild, source as WasmSource]);
   }
-  return array as ArrayLike<number>;
+  return { ...config, wasm: sources };
 }

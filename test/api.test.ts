@@ -2,9 +2,11 @@
 // fallback, zero-copy views across memory growth, dispose, and networks that never touch each other.
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { build, chooseBuild } from "../src/backends.js";
+import { chooseSimd } from "../src/builds/choose.js";
+import { loadBuild, loadedBuild } from "../src/builds/load.js";
+import { defaultWasmUrl } from "../src/builds/source.js";
 import { init, train, TwoLayerError, TwoLayerNet, type TrainOptions } from "../src/index.js";
-import { defaultWasmUrl, loadWasm } from "../src/loader.js";
+import { checkGuards, openNetwork } from "../src/net.js";
 
 async function expectError(promise: Promise<unknown> | (() => unknown), code: string, message: RegExp) {
   let error: unknown;
@@ -71,7 +73,7 @@ describe("bad input gets a TwoLayerError with a code, naming the argument and wh
 
   it("validates before loading wasm or reserving memory: a bad option leaves memory as it was", async () => {
     const net = await TwoLayerNet.create({ n: 2, dIn: 2, hidden: 2, dOut: 2 });
-    const w = await build("simd");
+    const w = await loadedBuild("simd");
     const before = w.memory.buffer.byteLength;
     await expectError(train({ n: 2 ** 15, dIn: 2 ** 15, hidden: 2 ** 15 }), "OUT_OF_MEMORY", /bytes/);
     expect(w.memory.buffer.byteLength).toBe(before);
@@ -111,7 +113,7 @@ describe("loading the wasm", () => {
       defaultWasmUrl("simd").href,
     ];
     for (const source of sources) {
-      const exports = await loadWasm("simd", source);
+      const { exports } = await loadBuild("simd", source);
       expect(typeof exports.gemm_nn_f64).toBe("function");
     }
   });
@@ -124,8 +126,8 @@ describe("loading the wasm", () => {
   });
 
   it("a bad source is a WASM_UNAVAILABLE error that says what to do", async () => {
-    await expectError(loadWasm("scalar", new Uint8Array([1, 2, 3])), "WASM_UNAVAILABLE", /could not load the scalar WebAssembly build .*backend: "js"/);
-    await expectError(loadWasm("scalar", new URL("./no-such.wasm", defaultWasmUrl("scalar"))), "WASM_UNAVAILABLE", /could not load/);
+    await expectError(loadBuild("scalar", new Uint8Array([1, 2, 3])), "WASM_UNAVAILABLE", /could not load the scalar WebAssembly build .*backend: "js"/);
+    await expectError(loadBuild("scalar", new URL("./no-such.wasm", defaultWasmUrl("scalar"))), "WASM_UNAVAILABLE", /could not load/);
   });
 });
 
@@ -134,15 +136,15 @@ describe("SIMD detection and fallback", () => {
 
   it("without SIMD, auto picks the scalar build and simd: true is refused with a clear error", async () => {
     vi.spyOn(WebAssembly, "validate").mockReturnValue(false);
-    expect(chooseBuild("auto")).toBe("scalar");
-    expect(chooseBuild(false)).toBe("scalar");
-    await expectError(() => chooseBuild(true), "WASM_UNAVAILABLE", /does not support WebAssembly SIMD; use simd: "auto" or false/);
+    expect(chooseSimd("auto")).toBe("scalar");
+    expect(chooseSimd(false)).toBe("scalar");
+    await expectError(() => chooseSimd(true), "WASM_UNAVAILABLE", /does not support WebAssembly SIMD; use simd: "auto" or false/);
     const result = await train({ n: 2, dIn: 3, hidden: 2, dOut: 1, iterations: 2 });
     expect(result.backend).toBe("wasm-scalar");
   });
 
   it("with SIMD, auto picks it and the user can force the scalar build", async () => {
-    expect(chooseBuild("auto")).toBe("simd");
+    expect(chooseSimd("auto")).toBe("simd");
     expect((await train({ iterations: 1, simd: false })).backend).toBe("wasm-scalar");
     expect((await train({ iterations: 1, simd: true })).backend).toBe("wasm-simd");
   });
@@ -164,7 +166,7 @@ describe("zero-copy views", () => {
     const solo = await TwoLayerNet.create({ n: 3, dIn: 5, hidden: 7, dOut: 2, seed: 1 });
     const oldView = a.w1;
     const w1 = Array.from(oldView);
-    const w = await build("simd");
+    const w = await loadedBuild("simd");
     const bytesBefore = w.memory.buffer.byteLength;
     const big = await TwoLayerNet.create({ n: 64, dIn: 4000, hidden: 100, dOut: 10 }); // ~7 MB: memory must grow
     expect(w.memory.buffer.byteLength).toBeGreaterThan(bytesBefore);
@@ -193,7 +195,7 @@ describe("networks never touch each other", () => {
       solo.push(Array.from({ length: steps }, () => net.step(lr)));
       net.dispose();
     }
-    const nets = await Promise.all(configs.map((config) => TwoLayerNet.build({ ...defaults, ...config }, undefined, true)));
+    const nets = await Promise.all(configs.map((config) => openNetwork({ config: { ...defaults, ...config }, arrays: {} }, true)));
     const losses: number[][] = configs.map(() => []);
     // A fixed shuffled order: each network's steps interleaved with every other's.
     const order = Array.from({ length: steps * nets.length }, (_, i) => i % nets.length);
@@ -203,11 +205,11 @@ describe("networks never touch each other", () => {
     }
     for (const which of order) {
       losses[which].push(nets[which].step(lr));
-      nets.forEach((net) => net.checkGuards());
+      nets.forEach((net) => checkGuards(net));
     }
     losses.forEach((got, i) => expect(got, `network ${i}`).toEqual(solo[i]));
     nets.forEach((net) => net.dispose());
   });
 });
 
-const defaults = { n: 64, dIn: 1000, hidden: 100, dOut: 10, seed: 0, dtype: "f64" as const, backend: "wasm" as const, simd: "auto" as const };
+const defaults = { n: 64, dIn: 1000, hidden: 100, dOut: 10, seed: 0, dtype: "f64" as const, backend: "wasm" as const, simd: "auto" as const, fma: false, threads: 1 };

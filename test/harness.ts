@@ -2,7 +2,10 @@
 // test values, and a mixed-tolerance comparison whose failure names the index, both values and shape.
 import { expect } from "vitest";
 import type { Block, DType, FloatArray, Kernels } from "../src/kernels.js";
-import { loadWasm, relaxedSimdSupported, type WasmBuild, type WasmExports } from "../src/loader.js";
+import type { WasmBuild, WasmExports } from "../src/builds/builds.js";
+import { relaxedSimdSupported } from "../src/builds/features.js";
+import { loadBuild } from "../src/builds/load.js";
+import { defaultWasmUrl } from "../src/builds/source.js";
 import { NumpyRandomState } from "../src/random.js";
 import { wasmKernels } from "../src/wasm-kernels.js";
 
@@ -14,15 +17,15 @@ export const DTYPES: DType[] = ["f64", "f32"];
 const loaded = new Map<WasmBuild, Promise<WasmExports>>();
 export function wasm(build: WasmBuild): Promise<WasmExports> {
   if (!loaded.has(build)) {
-    // The FMA builds need relaxed SIMD, which Node 20 enables only once asked (see loader.ts).
+    // The FMA builds need relaxed SIMD, which Node 20 enables only once asked (see builds/features.ts).
     const ready = build.includes("fma") ? relaxedSimdSupported() : Promise.resolve(true);
-    loaded.set(build, ready.then(() => loadWasm(build)));
+    loaded.set(build, ready.then(async () => (await loadBuild(build, defaultWasmUrl(build))).exports));
   }
   return loaded.get(build)!;
 }
 
 export async function kernelsFor(build: WasmBuild, dtype: DType): Promise<Kernels> {
-  return wasmKernels(await wasm(build), build, dtype);
+  return wasmKernels(await wasm(build), dtype);
 }
 
 /** Elements of guard placed before and after every buffer, filled with GUARD. */

@@ -1,7 +1,7 @@
 // Long runs and many networks: divergence is reported, aborts and throwing callbacks leave the network
 // usable, and 10,000 networks created and disposed keep linear memory bounded.
 import { describe, expect, it } from "vitest";
-import { build } from "../src/backends.js";
+import { loadedBuild } from "../src/builds/load.js";
 import { NumpyRandomState } from "../src/random.js";
 import { train, TwoLayerNet } from "../src/index.js";
 
@@ -81,7 +81,7 @@ describe("memory", () => {
   it("10,000 networks of random sizes, created, trained a few steps and disposed, grow linear memory by at most 1 MiB", async () => {
     const random = new NumpyRandomState(77);
     const size = () => 1 + (random.nextUint32() % 24);
-    const memory = (await build("simd")).memory;
+    const memory = (await loadedBuild("simd")).memory;
     const before = memory.buffer.byteLength;
     let largest = 0;
     const alive: TwoLayerNet[] = [];

@@ -1,0 +1,89 @@
+/**
+ * The builds of assembly/ (one source, built five ways by scripts/build-wasm.mjs; every build exports
+ * the same kernel names):
+ * - `"simd"`: 128-bit SIMD, the register-blocked micro-kernels; the default where SIMD validates.
+ * - `"scalar"`: no SIMD, the straightforward loops; for engines without SIMD.
+ * - `"fma"`: as simd, with relaxed SIMD's fused multiply-add in the matrix products (`fma: true`).
+ * - `"threads"`, `"threads-fma"`: as simd / fma over an imported shared memory, for `threads` > 1.
+ */
+export type WasmBuild = "simd" | "scalar" | "fma" | "threads" | "threads-fma";
+
+/**
+ * The file each build ships as, in build/ (relative to the package root). The one list of shipped
+ * wasm files: per-runtime entry points and the package's `files` follow it.
+ */
+export const BUILD_FILES: Readonly<Record<WasmBuild, string>> = {
+  simd: "twolayer.simd.wasm",
+  scalar: "twolayer.scalar.wasm",
+  fma: "twolayer.fma.wasm",
+  threads: "twolayer.threads.wasm",
+  "threads-fma": "twolayer.threads-fma.wasm",
+};
+
+/** The builds that import a shared memory (and so run on several threads). */
+export const THREADED_BUILDS: readonly WasmBuild[] = ["threads", "threads-fma"];
+
+/** The largest memory a threaded build declares, in 64 KiB pages (4 GiB), as asconfig.json says. */
+export const SHARED_MAXIMUM_PAGES = 65536;
+
+/**
+ * Where a build's wasm comes from: a URL (fetched), bytes, a `Response` (or a promise of one), or a
+ * `WebAssembly.Module` compiled already — the only form edge runtimes such as Cloudflare Workers
+ * accept, since they forbid compiling bytes at run time.
+ */
+export type WasmSource =
+  | URL
+  | string
+  | ArrayBuffer
+  | ArrayBufferView
+  | Response
+  | PromiseLike<Response>
+  | WebAssembly.Module;
+
+type Gemm = (c: number, a: number, b: number, m: number, k: number, n: number) => void;
+/** A product taking a stride as its last argument: lda of A's panels (gemm_pn) or rows (gemm_tn_4x4). */
+export type GemmStrided = (c: number, a: number, b: number, m: number, k: number, n: number, lda: number) => void;
+
+/** The raw exports of a build, as assembly/index.ts (and index-simd.ts) declare them (pointers are byte addresses). */
+export interface WasmExports {
+  readonly memory: WebAssembly.Memory;
+  heap_alloc(bytes: number): number;
+  heap_free(ptr: number): void;
+  gemm_nn_f64: Gemm;
+  gemm_tn_f64: Gemm;
+  gemm_nt_f64: Gemm;
+  gemm_pn_f64: GemmStrided;
+  gemm_nn_f32: Gemm;
+  gemm_tn_f32: Gemm;
+  gemm_nt_f32: Gemm;
+  gemm_pn_f32: GemmStrided;
+  pack_panels_f64(panels: number, a: number, m: number, k: number): void;
+  pack_panels_f32(panels: number, a: number, m: number, k: number): void;
+  relu_forward_f64(out: number, h: number, len: number): void;
+  relu_backward_f64(grad: number, h: number, len: number): void;
+  relu_forward_f32(out: number, h: number, len: number): void;
+  relu_backward_f32(grad: number, h: number, len: number): void;
+  sse_loss_grad_f64(grad: number, pred: number, y: number, len: number): number;
+  sse_loss_grad_f32(grad: number, pred: number, y: number, len: number): number;
+  sgd_f64(w: number, g: number, lr: number, len: number): void;
+  sgd_f32(w: number, g: number, lr: number, len: number): void;
+  accumulate_f64(out: number, a: number, len: number): void;
+  accumulate_f32(out: number, a: number, len: number): void;
+  // The register-blocked micro-kernels: every build but "scalar" (assembly/gemm-simd.ts).
+  gemm_nn_f64_4x4?: Gemm;
+  gemm_tn_f64_4x4?: GemmStrided;
+  gemm_nt_f64_4x4?: Gemm;
+  gemm_pn_f64_4x4?: GemmStrided;
+  gemm_nn_f32_4x8?: Gemm;
+  gemm_tn_f32_4x8?: GemmStrided;
+  gemm_nt_f32_4x8?: Gemm;
+  gemm_pn_f32_4x8?: GemmStrided;
+}
+
+/** A build, instantiated: its exports, its compiled module (threads start workers from it) and its memory. */
+export interface LoadedBuild {
+  readonly build: WasmBuild;
+  readonly exports: WasmExports;
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+}

@@ -1,0 +1,74 @@
+// What one network computes with: its kernels (the plain TypeScript ones, a wasm build's, or a
+// threaded build's on a pool of workers), the memory its arena lives in, and what that means for the
+// run (RunInfo). Made from the validated options; the builds themselves are chosen in builds/choose.ts.
+import { chooseBuilds } from "./builds/choose.js";
+import { loadedBuild } from "./builds/load.js";
+import { jsKernels } from "./js-kernels.js";
+import type { DType, Kernels } from "./kernels.js";
+import { jsSpace, type Space } from "./memory.js";
+import type { Backend } from "./options.js";
+import type { RunInfo } from "./run-info.js";
+import { ThreadPool } from "./threads/pool.js";
+import { threadedKernels } from "./threads/threaded-kernels.js";
+import { wasmKernels, wasmSpace } from "./wasm-kernels.js";
+
+/** What a network asks of its compute (validated options). */
+export interface ComputeOptions {
+  backend: Backend;
+  dtype: DType;
+  simd: boolean | "auto";
+  fma: boolean;
+  threads: number | "auto";
+}
+
+/** The kernels a network runs, the memory for its arena, and what ran. */
+export interface Compute extends RunInfo {
+  readonly kernels: Kernels;
+  /** Where the network's arena is reserved. */
+  readonly space: Space;
+  /** Ends the compute's workers and returns their memory (networks call it from dispose()). Idempotent. */
+  dispose(): void;
+}
+
+/**
+ * The compute for a network with these options, loading the wasm build on first use. `fma` and
+ * `threads` fall back (to no FMA, to one thread) where the engine cannot give them, and `fallbacks`
+ * says so: asking for speed never makes creating a network fail.
+ */
+export async function openCompute(options: ComputeOptions): Promise<Compute> {
+  const { dtype } = options;
+  if (options.backend === "js") {
+    return { kernels: jsKernels(), space: jsSpace(), backend: "js", dtype, threadsUsed: 1, fmaUsed: false, fallbacks: [], dispose() {} };
+  }
+  const choice = await chooseBuilds(options);
+  const fallbacks = [...choice.fallbacks];
+  if (choice.threaded !== undefined) {
+    try {
+      const loaded = await loadedBuild(choice.threaded);
+      const pool = await ThreadPool.start(loaded, choice.threads);
+      return {
+        kernels: threadedKernels(loaded, dtype, pool),
+        space: wasmSpace(loaded.exports),
+        backend: "wasm-simd",
+        dtype,
+        threadsUsed: choice.threads,
+        fmaUsed: choice.fma,
+        fallbacks,
+        dispose: () => pool.close(),
+      };
+    } catch (error) {
+      fallbacks.push(choice.threadsFallback(error instanceof Error ? error.message : String(error)));
+    }
+  }
+  const loaded = await loadedBuild(choice.single);
+  return {
+    kernels: wasmKernels(loaded.exports, dtype),
+    space: wasmSpace(loaded.exports),
+    backend: choice.single === "scalar" ? "wasm-scalar" : "wasm-simd",
+    dtype,
+    threadsUsed: 1,
+    fmaUsed: choice.fma,
+    fallbacks,
+    dispose() {},
+  };
+}

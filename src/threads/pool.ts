@@ -1,0 +1,196 @@
+// Several threads over one shared WebAssembly.Memory: the main thread is thread 0 and `threads − 1`
+// workers are threads 1 …; each network with threads > 1 owns a pool (started by
+// TwoLayerNet.create, closed by dispose()). A job is cut into chunks; thread t owns a contiguous run
+// of them and takes the others' leftovers when done with its own (assembly/threads.ts), so a thread
+// the OS deschedules does not stall the step. The main thread runs chunks too, then waits for the
+// workers: polling Atomics.load first (a barrier then costs about a microsecond instead of the
+// 13–42 µs of waking a sleeping thread), then sleeping in Atomics.wait where it may (Node; a browser's
+// main thread may not sleep, so it keeps polling).
+import type { LoadedBuild } from "../builds/builds.js";
+import { disposedError } from "../errors.js";
+import { runtime, sharedMemoryUnavailable, type WorkerHandle } from "../runtime.js";
+import { wasmSpace } from "../wasm-kernels.js";
+import { reserve, type Space } from "../memory.js";
+import { CONTROL, QUIT, ROW_FLOATS, rowsByte, workerSource, type WorkerInit } from "./worker-source.js";
+
+/**
+ * Atomics.load polls (about 10 ns each) before a thread sleeps: long enough to catch the next job of
+ * the same step, short enough not to slow the other thread much (on this machine a core polling in a
+ * tight loop slowed the other one by up to 1.8×, as hyperthreads of one core would).
+ */
+const SPIN = 5_000;
+
+/** The export names a chunk may run, indexed by op. */
+export const OPS = ["gemm_pn_f64_4x4", "gemm_pn_f32_4x8", "gemm_tn_f64_4x4", "gemm_tn_f32_4x8", "sgd_f64", "sgd_f32"] as const;
+export type Op = (typeof OPS)[number];
+
+/** `threads − 1` workers on one shared memory, the control block they watch, and the scratch the jobs use. */
+export class ThreadPool {
+  /** The most chunks one job may have. */
+  readonly maxChunks: number;
+  private readonly ctl: Int32Array;
+  private readonly rows: Float64Array;
+  private readonly fns: ((...args: number[]) => void)[];
+  private readonly takeChunk: (ctl: number, t: number, threads: number) => number;
+  /** Scratch blocks (byte offsets) and the bytes each holds: see scratch(). */
+  private scratchOffsets: number[] = [];
+  private scratchBytes = 0;
+  private closed = false;
+
+  private constructor(
+    readonly threads: number,
+    private readonly workers: WorkerHandle[],
+    private readonly space: Space,
+    private readonly control: number,
+    private readonly controlBytes: number,
+    private readonly mainMayWait: boolean,
+    loaded: LoadedBuild,
+  ) {
+    this.maxChunks = 4 * threads;
+    this.ctl = new Int32Array(loaded.memory.buffer, control, CONTROL.NEXT + threads);
+    this.rows = new Float64Array(loaded.memory.buffer, control + rowsByte(threads), ROW_FLOATS * this.maxChunks);
+    const exports = loaded.exports as unknown as Record<string, (...args: number[]) => number>;
+    this.fns = OPS.map((name) => exports[name]);
+    this.takeChunk = exports.take_chunk;
+  }
+
+  /** Starts `threads − 1` workers on the loaded threaded build; rejects with the reason if they cannot start. */
+  static async start(loaded: LoadedBuild, threads: number): Promise<ThreadPool> {
+    const { workers: starter } = await runtime();
+    if (typeof starter === "string") throw new Error(starter);
+    const shared = sharedMemoryUnavailable();
+    if (shared !== undefined) throw new Error(shared);
+    const space = wasmSpace(loaded.exports);
+    const maxChunks = 4 * threads;
+    const controlBytes = rowsByte(threads) + 8 * ROW_FLOATS * maxChunks;
+    const control = space.reserve(controlBytes);
+    new Uint8Array(loaded.memory.buffer, control, controlBytes).fill(0);
+    const source = workerSource(starter.kind);
+    const workers: WorkerHandle[] = [];
+    try {
+      await Promise.all(
+        Array.from({ length: threads - 1 }, (_, i) =>
+          new Promise<void>((resolve, reject) => {
+            const worker = starter.start(
+              source,
+              (message) => {
+                if (message.error) reject(new Error(message.error));
+                else if (message.ready) {
+                  worker.detach();
+                  resolve();
+                }
+              },
+              (error) => reject(error instanceof Error ? error : new Error(String((error as { message?: unknown })?.message ?? error))),
+            );
+            workers.push(worker);
+            const init: WorkerInit = {
+              module: loaded.module, memory: loaded.memory, control, rowsByte: rowsByte(threads), maxChunks,
+              index: i + 1, threads, ops: [...OPS], spin: SPIN,
+            };
+            worker.post(init);
+          }),
+        ),
+      );
+    } catch (error) {
+      for (const worker of workers) worker.terminate();
+      space.release(control, controlBytes);
+      throw error;
+    }
+    return new ThreadPool(threads, workers, space, control, controlBytes, starter.mainMayWait, loaded);
+  }
+
+  /**
+   * `count` scratch blocks of at least `bytes` each (16-byte aligned), as byte offsets: reserved the
+   * first time they are asked for and kept, reserved anew only when a larger size is asked for.
+   */
+  scratch(count: number, bytes: number): readonly number[] {
+    if (this.closed) throw disposedError();
+    if (count > this.scratchOffsets.length || bytes > this.scratchBytes) {
+      const size = Math.max(bytes, this.scratchBytes);
+      const wanted = Math.max(count, this.scratchOffsets.length);
+      const offsets: number[] = [];
+      try {
+        for (let i = 0; i < wanted; i++) offsets.push(reserve(this.space, size, "the threads' partial products"));
+      } catch (cause) {
+        for (const offset of offsets) this.space.release(offset, size);
+        throw cause;
+      }
+      this.releaseScratch();
+      this.scratchOffsets = offsets;
+      this.scratchBytes = size;
+    }
+    return this.scratchOffsets;
+  }
+
+  private releaseScratch(): void {
+    for (const offset of this.scratchOffsets) this.space.release(offset, this.scratchBytes);
+    this.scratchOffsets = [];
+    this.scratchBytes = 0;
+  }
+
+  /** Sets chunk i of the next job (0 ≤ i < maxChunks): an export and its arguments. */
+  chunk(i: number, op: Op, a1: number, a2: number, a3: number, a4: number, a5 = 0, a6 = 0, a7 = 0): void {
+    const rows = this.rows;
+    const r = ROW_FLOATS * i;
+    rows[r] = OPS.indexOf(op);
+    rows[r + 1] = a1;
+    rows[r + 2] = a2;
+    rows[r + 3] = a3;
+    rows[r + 4] = a4;
+    rows[r + 5] = a5;
+    rows[r + 6] = a6;
+    rows[r + 7] = a7;
+  }
+
+  /** Runs chunks [0, chunks) set with `chunk` on every thread, this one included; returns when all are done. */
+  run(chunks: number): void {
+    if (this.closed) throw disposedError();
+    const { ctl, rows, fns, threads, control } = this;
+    Atomics.store(ctl, CONTROL.CHUNKS, chunks);
+    for (let t = 0; t < threads; t++) Atomics.store(ctl, CONTROL.NEXT + t, 0);
+    Atomics.store(ctl, CONTROL.DONE, 0);
+    Atomics.add(ctl, CONTROL.EPOCH, 1);
+    if (Atomics.load(ctl, CONTROL.SLEEPERS) > 0) Atomics.notify(ctl, CONTROL.EPOCH);
+    let failed: unknown;
+    for (let i = this.takeChunk(control, 0, threads); i >= 0; i = this.takeChunk(control, 0, threads)) {
+      const r = ROW_FLOATS * i;
+      try {
+        fns[rows[r]](rows[r + 1], rows[r + 2], rows[r + 3], rows[r + 4], rows[r + 5], rows[r + 6], rows[r + 7]);
+      } catch (error) {
+        failed ??= error;
+      }
+    }
+    this.join();
+    const worker = Atomics.exchange(ctl, CONTROL.ERROR, 0);
+    if (failed !== undefined) throw failed;
+    if (worker !== 0) throw new Error(`worker thread ${worker - 1} failed while running a kernel`);
+  }
+
+  private join(): void {
+    const { ctl } = this;
+    const workers = this.threads - 1;
+    for (let spins = 0; spins < SPIN; spins++) if (Atomics.load(ctl, CONTROL.DONE) === workers) return;
+    if (!this.mainMayWait) {
+      while (Atomics.load(ctl, CONTROL.DONE) !== workers);
+      return;
+    }
+    Atomics.store(ctl, CONTROL.MAIN_ASLEEP, 1);
+    for (let done = Atomics.load(ctl, CONTROL.DONE); done !== workers; done = Atomics.load(ctl, CONTROL.DONE)) {
+      Atomics.wait(ctl, CONTROL.DONE, done);
+    }
+    Atomics.store(ctl, CONTROL.MAIN_ASLEEP, 0);
+  }
+
+  /** Ends the workers and returns the control block and the scratch. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const { ctl } = this;
+    Atomics.store(ctl, CONTROL.CHUNKS, QUIT);
+    Atomics.add(ctl, CONTROL.EPOCH, 1);
+    Atomics.notify(ctl, CONTROL.EPOCH);
+    for (const worker of this.workers) worker.terminate();
+    this.releaseScratch();
+    this.space.release(this.control, this.controlBytes);
+  }
+}

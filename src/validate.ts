@@ -1,0 +1,139 @@
+// The checks every option is judged by (options.ts says which option gets which). Each failure is a
+// TwoLayerError naming the option, what it got and what it accepts (`option` and `expected` carry
+// the last two apart, so the command line can say them in its own words).
+import { describe, TwoLayerError } from "./errors.js";
+
+/** A refusal of one option's value. */
+export function invalidOption(option: string, expected: string, got: unknown, meaning?: string): TwoLayerError {
+  const name = meaning ? `${option} (${meaning})` : option;
+  return new TwoLayerError("INVALID_OPTION", `${name} must be ${expected}, got ${describe(got)}`, { option, expected });
+}
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** The known name closest to `name`, if it is close enough to be a typo. */
+export function closest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = distance(name, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/** The options as read once: each own enumerable string key's value, read exactly once. */
+export type OptionValues = Readonly<Record<string, unknown>>;
+
+/**
+ * Reads an options argument once: `undefined` is no options; anything but an object is refused; a
+ * name not in `known` is refused with a "did you mean". Later checks look only at what this returns.
+ */
+export function readOptions(options: unknown, what: string, known: readonly string[]): OptionValues {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TwoLayerError("INVALID_OPTION", `${what} takes an options object, got ${describe(options)}`);
+  }
+  const values: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      const guess = closest(key, known);
+      throw new TwoLayerError(
+        "UNKNOWN_OPTION",
+        `${what} has no option "${key}"${guess ? `; did you mean "${guess}"?` : ""} (options: ${known.join(", ")})`,
+      );
+    }
+    values[key] = (options as Record<string, unknown>)[key];
+  }
+  return values;
+}
+
+/** An integer in [min, max], or `fallback` when undefined. */
+export function integer(name: string, value: unknown, fallback: number, min: number, max: number, meaning: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw invalidOption(name, `an integer from ${min} to ${max}`, value, meaning);
+  }
+  return value;
+}
+
+/** A finite number ≥ 0, or `fallback` when undefined. */
+export function nonNegative(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw invalidOption(name, "a finite number ≥ 0", value);
+  return value;
+}
+
+/** One of `allowed`, or `fallback` when undefined. */
+export function oneOf<T extends string | boolean>(name: string, value: unknown, fallback: T, allowed: readonly T[]): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) throw invalidOption(name, `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`, value);
+  return value as T;
+}
+
+/** An integer in [1, max] or "auto", or `fallback` when undefined. */
+export function countOrAuto(name: string, value: unknown, fallback: number | "auto", max: number): number | "auto" {
+  if (value === undefined) return fallback;
+  if (value === "auto") return value;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
+    throw invalidOption(name, `an integer from 1 to ${max} or "auto"`, value);
+  }
+  return value;
+}
+
+/** A function, or undefined. */
+export function optionalFunction<F>(name: string, value: unknown, signature: string): F | undefined {
+  if (value !== undefined && typeof value !== "function") throw invalidOption(name, `a function ${signature}`, value);
+  return value as F | undefined;
+}
+
+/** An AbortSignal (anything with a boolean `aborted` and `addEventListener`), or undefined. */
+export function optionalSignal(name: string, value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  const signal = value as { aborted?: unknown; addEventListener?: unknown } | null;
+  if (signal === null || typeof signal !== "object" || typeof signal.aborted !== "boolean" || typeof signal.addEventListener !== "function") {
+    throw invalidOption(name, "an AbortSignal (new AbortController().signal)", value);
+  }
+  return value as AbortSignal;
+}
+
+/**
+ * A user matrix, copied once: array-like of numbers (Float64Array, Float32Array or number[]),
+ * rows×cols long, finite unless allowed. The copy is what is checked and what the network loads.
+ */
+export function userArray(name: string, value: unknown, [rows, cols]: [number, number], allowNonFinite: boolean): Float64Array {
+  const isNumeric = Array.isArray(value) || value instanceof Float64Array || value instanceof Float32Array;
+  if (!isNumeric) {
+    throw new TwoLayerError("INVALID_ARRAY", `${name} must be a Float64Array, Float32Array or array of numbers, got ${describe(value)}`, { option: name });
+  }
+  const source = value as ArrayLike<unknown>;
+  const length = source.length;
+  if (length !== rows * cols) {
+    throw new TwoLayerError("INVALID_ARRAY", `${name} must hold ${rows}×${cols} = ${rows * cols} numbers (row-major), got ${length}`, { option: name });
+  }
+  const copy = new Float64Array(length);
+  for (let i = 0; i < length; i++) {
+    const v = source[i];
+    if (typeof v !== "number") {
+      throw new TwoLayerError("INVALID_ARRAY", `${name}[${i}] must be a number, got ${describe(v)}`, { option: name });
+    }
+    if (!allowNonFinite && !Number.isFinite(v)) {
+      throw new TwoLayerError("INVALID_ARRAY", `${name}[${i}] is ${v}; pass finite values, or allowNonFinite: true to train on them anyway`, { option: name });
+    }
+    copy[i] = v;
+  }
+  return copy;
+}
