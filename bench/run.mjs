@@ -21,7 +21,7 @@ import { jsKernels } from "../dist/js-kernels.js";
 import * as ref from "../dist/js-kernels.js";
 import { panelsLength } from "../dist/kernels.js";
 import { loadWasm, relaxedSimdSupported } from "../dist/loader.js";
-import { NumpyRandomState } from "../dist/random.js";
+import { NumpyRandomState } from "../dist/numpy/random-state.js";
 import { wasmKernels } from "../dist/wasm-kernels.js";
 import { textbookData, textbookTrain } from "./textbook.mjs";
 

@@ -4,7 +4,7 @@ import { panelsLength, type BackendName, type Block, type DType, type FloatArray
 import { Arena, MAX_ARENA_BYTES, tooLarge } from "./memory.js";
 import { runLoop, type TrainResult } from "./loop.js";
 import { learningRate, loopConfig, netConfig, shapes, TUTORIAL, type LoopConfig, type LoopOptions, type NetConfig, type NetOptions } from "./options.js";
-import { NumpyRandomState } from "./random.js";
+import { NumpyRandomState } from "./numpy/random-state.js";
 
 /** Floating-point operations of one training step: the five matrix products, 2 per multiply-add. */
 export function flopsPerStep({ n, dIn, hidden, dOut }: { n: number; dIn: number; hidden: number; dOut: number }): number {

@@ -3,7 +3,7 @@
 import { expect } from "vitest";
 import type { Block, DType, FloatArray, Kernels } from "../src/kernels.js";
 import { loadWasm, relaxedSimdSupported, type WasmBuild, type WasmExports } from "../src/loader.js";
-import { NumpyRandomState } from "../src/random.js";
+import { NumpyRandomState } from "../src/numpy/random-state.js";
 import { wasmKernels } from "../src/wasm-kernels.js";
 
 export const BUILDS: WasmBuild[] = ["simd", "scalar", "fma", "threads", "threads-fma"];
