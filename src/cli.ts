@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { describe, TwoLayerError } from "./errors.js";
 import { pythonFloat } from "./format.js";
 import { MAX_ITERATIONS, MAX_THREADS, TUTORIAL, closest } from "./options.js";
-import { lossPlotSvg } from "./plot.js";
+import { lossPlotSvg } from "./plot/loss-plot.js";
 import { train } from "./train.js";
 import type { TrainResult } from "./loop.js";
 

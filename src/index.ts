@@ -7,4 +7,4 @@ export { TwoLayerError, type TwoLayerErrorCode } from "./errors.js";
 export { TUTORIAL, type NetOptions, type LoopOptions, type TrainOptions, type NetConfig, type TrainConfig } from "./options.js";
 export type { BackendName, DType, FloatArray } from "./kernels.js";
 export { pythonFloat } from "./format.js";
-export { lossPlotSvg, type LossPlotOptions } from "./plot.js";
+export { lossPlotSvg, type LossPlotOptions } from "./plot/loss-plot.js";
