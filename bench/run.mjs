@@ -23,7 +23,7 @@ import { panelsLength } from "../dist/kernels.js";
 import { relaxedSimdSupported } from "../dist/builds/features.js";
 import { loadBuild } from "../dist/builds/load.js";
 import { defaultWasmUrl } from "../dist/builds/source.js";
-import { NumpyRandomState } from "../dist/random.js";
+import { NumpyRandomState } from "../dist/numpy/random-state.js";
 import { wasmKernels } from "../dist/wasm-kernels.js";
 import { textbookData, textbookTrain } from "./textbook.mjs";
 

@@ -2,7 +2,7 @@
 // arrays of arrays and the triple loop for each product, a fresh array for each intermediate. The
 // baseline the benchmark measures twolayer against (data from twolayer's numpy-exact randn, so the
 // losses can be checked against numpy's before timing).
-import { NumpyRandomState } from "../dist/random.js";
+import { NumpyRandomState } from "../dist/numpy/random-state.js";
 
 function randn(random, rows, cols) {
   return Array.from({ length: rows }, () => Array.from({ length: cols }, () => random.gauss()));

@@ -19,4 +19,4 @@ export {
 } from "./options.js";
 export type { BackendName, DType, FloatArray } from "./kernels.js";
 export { pythonFloat } from "./format.js";
-export { lossPlotSvg, type LossPlotOptions } from "./plot.js";
+export { lossPlotSvg, type LossPlotOptions } from "./plot/loss-plot.js";

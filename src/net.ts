@@ -4,7 +4,7 @@ import type { FloatArray, Kernels } from "./kernels.js";
 import { carveNet, netBytes, type NetBlocks } from "./layout.js";
 import { runLoop, type TrainResult } from "./loop.js";
 import { Arena, MAX_ARENA_BYTES, tooLarge } from "./memory.js";
-import { NumpyRandomState } from "./random.js";
+import { NumpyRandomState } from "./numpy/random-state.js";
 import {
   learningRate,
   loopOptions,

@@ -6,7 +6,7 @@ import type { WasmBuild, WasmExports } from "../src/builds/builds.js";
 import { relaxedSimdSupported } from "../src/builds/features.js";
 import { loadBuild } from "../src/builds/load.js";
 import { defaultWasmUrl } from "../src/builds/source.js";
-import { NumpyRandomState } from "../src/random.js";
+import { NumpyRandomState } from "../src/numpy/random-state.js";
 import { wasmKernels } from "../src/wasm-kernels.js";
 
 export const BUILDS: WasmBuild[] = ["simd", "scalar", "fma", "threads", "threads-fma"];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lossPlotSvg } from "../src/plot.js";
+import { lossPlotSvg } from "../src/plot/loss-plot.js";
 
 // ---- helpers: a tiny SVG reader, enough for what lossPlotSvg emits ----
 

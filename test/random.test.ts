@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { NumpyRandomState, glibcLog } from "../src/random.js";
+import { glibcLog } from "../src/numpy/glibc-log.js";
+import { NumpyRandomState } from "../src/numpy/random-state.js";
 
 interface RandnFixture {
   numpyVersion: string;

@@ -2,7 +2,7 @@
 // usable, and 10,000 networks created and disposed keep linear memory bounded.
 import { describe, expect, it } from "vitest";
 import { loadedBuild } from "../src/builds/load.js";
-import { NumpyRandomState } from "../src/random.js";
+import { NumpyRandomState } from "../src/numpy/random-state.js";
 import { train, TwoLayerNet } from "../src/index.js";
 
 describe("divergence", () => {

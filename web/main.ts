@@ -15,7 +15,7 @@ interface Lane {
   gflops?: number;
   done: boolean;
   /** The finished run, for anyone who wants the numbers (the runtime tests read them). */
-  result?: { losses: number[]; backend: string; seconds: number; gflops: number; threadsUsed?: number };
+  result?: { losses: number[]; backend: string; seconds: number; gflops: number; threadsUsed: number };
 }
 
 const COLORS: Record<LaneName, string> = { main: "#38bdf8", js: "#f59e0b" };
@@ -40,15 +40,11 @@ const demo = { lanes, state: "idle" as "idle" | "training" | "done" | "error" };
 (window as unknown as { twolayerDemo: typeof demo }).twolayerDemo = demo;
 
 // Threads need SharedArrayBuffer, which browsers give only to cross-origin isolated pages.
-let threadsOption: boolean | undefined;
 function describeThreads(): void {
   const select = form.elements.namedItem("threads") as HTMLSelectElement;
-  let reason = "";
-  if (!globalThis.crossOriginIsolated) {
-    reason = "1 thread: this page is not cross-origin isolated (it is served without the COOP/COEP headers), so the browser withholds SharedArrayBuffer";
-  } else if (threadsOption === false) {
-    reason = "1 thread: this build of twolayer has no threads option";
-  }
+  const reason = globalThis.crossOriginIsolated
+    ? ""
+    : "1 thread: this page is not cross-origin isolated (it is served without the COOP/COEP headers), so the browser withholds SharedArrayBuffer";
   select.disabled = reason !== "";
   threadsNote.textContent = reason || `up to ${navigator.hardwareConcurrency} threads on this machine`;
   threadsNote.classList.toggle("warn", reason !== "");
@@ -152,12 +148,7 @@ function startLane(lane: Lane, request: RunRequest): void {
   lane.worker = worker;
   worker.onmessage = (event: MessageEvent<RunMessage>) => {
     const message = event.data;
-    if (message.type === "started") {
-      if (lane.name === "main" && threadsOption !== message.threadsOption) {
-        threadsOption = message.threadsOption;
-        describeThreads();
-      }
-    } else if (message.type === "progress") {
+    if (message.type === "progress") {
       lane.series.losses.push(...message.losses);
       lane.gflops = message.gflops;
       render(lane, message.elapsed, message.gflops);
@@ -169,8 +160,8 @@ function startLane(lane: Lane, request: RunRequest): void {
       lane.seconds = message.seconds;
       lane.gflops = message.gflops;
       lane.result = { losses: lane.series.losses, backend: message.backend, seconds: message.seconds, gflops: message.gflops, threadsUsed: message.threadsUsed };
-      const threads = message.threadsUsed === undefined ? "" : ` · ${message.threadsUsed} thread${message.threadsUsed === 1 ? "" : "s"}`;
-      $<HTMLElement>(".backend", lane.element).textContent = message.backend + threads;
+      const threads = `${message.threadsUsed} thread${message.threadsUsed === 1 ? "" : "s"}`;
+      $<HTMLElement>(".backend", lane.element).textContent = `${message.backend} · ${threads}`;
       render(lane, message.seconds, message.gflops);
       if (message.note && (lane.name === "main" || errorBox.hidden)) {
         errorBox.textContent = `${lane.series.label}: ${message.note}`;
@@ -193,7 +184,7 @@ form.addEventListener("submit", (event) => {
   stopAll();
   errorBox.hidden = true;
   const { options, threads, race } = readForm();
-  const threadsAllowed = globalThis.crossOriginIsolated && threadsOption !== false;
+  const threadsAllowed = globalThis.crossOriginIsolated;
   const main = lanes.main;
   const mainName = options.backend === "js" ? "plain JavaScript" : options.simd === false ? "WebAssembly, scalar" : "WebAssembly";
   $<HTMLElement>(".name", main.element).textContent = mainName;

@@ -1,38 +1,25 @@
 // Trains one network off the main thread and streams its losses back in batches (at most ~30 a
 // second), so the page stays responsive whatever the sizes.
-import { flopsPerStep, train, TwoLayerError, type TrainOptions } from "twolayer";
+import { flopsPerStep, train, TUTORIAL, TwoLayerError, type TrainOptions } from "twolayer";
 
 export interface RunRequest {
   options: TrainOptions;
-  /** Only passed on when this twolayer has a threads option and the page is cross-origin isolated. */
+  /** Only passed on when the page is cross-origin isolated (threads need SharedArrayBuffer). */
   threads?: number | "auto";
 }
 
 export type RunMessage =
-  | { type: "started"; threadsOption: boolean }
   | { type: "progress"; from: number; losses: number[]; elapsed: number; gflops: number }
-  | { type: "done"; losses: Float64Array; seconds: number; gflops: number; backend: string; threadsUsed?: number; note?: string }
+  | { type: "done"; losses: Float64Array; seconds: number; gflops: number; backend: string; threadsUsed: number; note?: string }
   | { type: "error"; message: string; code?: string };
 
 const post = (message: RunMessage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
 
-/** Whether this build of twolayer knows the threads option (the speed work adds it). */
-async function hasThreadsOption(): Promise<boolean> {
-  try {
-    await train({ n: 1, dIn: 1, hidden: 1, dOut: 1, iterations: 0, threads: 1 } as TrainOptions);
-    return true;
-  } catch (error) {
-    if (error instanceof TwoLayerError && error.code === "UNKNOWN_OPTION") return false;
-    return true; // it knows the option and refused something else about this tiny run
-  }
-}
-
 self.onmessage = async (event: MessageEvent<RunRequest>) => {
   const { options, threads } = event.data;
   try {
-    const threadsOption = await hasThreadsOption();
-    post({ type: "started", threadsOption });
-    const flops = flopsPerStep({ n: options.n ?? 64, dIn: options.dIn ?? 1000, hidden: options.hidden ?? 100, dOut: options.dOut ?? 10 });
+    const { n = TUTORIAL.n, dIn = TUTORIAL.dIn, hidden = TUTORIAL.hidden, dOut = TUTORIAL.dOut } = options;
+    const flops = flopsPerStep({ n, dIn, hidden, dOut });
     let pending: number[] = [];
     let from = 0;
     let lastPost = 0;
@@ -44,17 +31,16 @@ self.onmessage = async (event: MessageEvent<RunRequest>) => {
       pending = [];
       lastPost = performance.now();
     };
-    const run = { ...options, ...(threadsOption && threads !== undefined ? { threads } : {}) } as TrainOptions;
     const result = await train({
-      ...run,
+      ...options,
+      ...(threads !== undefined ? { threads } : {}),
       onIteration(t, loss) {
         pending.push(loss);
         if (performance.now() - lastPost > 33) flush(t);
       },
     });
     if (pending.length > 0) flush(from + pending.length - 1);
-    const { losses, seconds, gflops, backend } = result;
-    const threadsUsed = (result as { threadsUsed?: number }).threadsUsed;
+    const { losses, seconds, gflops, backend, threadsUsed } = result;
     // A NaN or infinite loss stops training early, with a hint (usually: lower the learning rate).
     const note = result.status === "diverged" ? result.divergence?.message : undefined;
     post({ type: "done", losses, seconds, gflops, backend, threadsUsed, note }, [losses.buffer]);

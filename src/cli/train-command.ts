@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { pythonFloat } from "../format.js";
 import type { TrainResult } from "../loop.js";
 import { TUTORIAL } from "../options.js";
-import { lossPlotSvg } from "../plot.js";
+import { lossPlotSvg } from "../plot/loss-plot.js";
 import { train } from "../train.js";
 import { integer } from "../validate.js";
 import type { Args } from "./args.js";
