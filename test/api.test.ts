@@ -1,8 +1,11 @@
 // The public API's contract: typed errors for bad input, loading from every kind of source, the SIMD
-// fallback, zero-copy views across memory growth, dispose, and networks that never touch each other.
+// fallback, init taking every build from the caller, zero-copy views across memory growth, dispose,
+// and networks that never touch each other.
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { BUILD_FILES } from "../src/builds/builds.js";
 import { chooseSimd } from "../src/builds/choose.js";
+import { relaxedSimdSupported } from "../src/builds/features.js";
 import { loadBuild, loadedBuild } from "../src/builds/load.js";
 import { defaultWasmUrl } from "../src/builds/source.js";
 import { init, train, TwoLayerError, TwoLayerNet, type TrainOptions } from "../src/index.js";
@@ -209,6 +212,27 @@ describe("networks never touch each other", () => {
     }
     losses.forEach((got, i) => expect(got, `network ${i}`).toEqual(solo[i]));
     nets.forEach((net) => net.dispose());
+  });
+});
+
+describe("init", () => {
+  it("takes every build from the caller (a compiled WebAssembly.Module, bytes), and networks then use them", async () => {
+    await relaxedSimdSupported(); // Node 20 compiles relaxed SIMD only after its V8 flag is set
+    const module = (build: keyof typeof BUILD_FILES) => new WebAssembly.Module(readFileSync(defaultWasmUrl(build)));
+    const ready = await init({ fma: true, threads: 2, wasm: { fma: module("fma"), "threads-fma": readFileSync(defaultWasmUrl("threads-fma")) } });
+    expect(ready).toEqual({ build: "fma", threaded: "threads-fma" });
+    const small = { n: 5, dIn: 9, hidden: 4, dOut: 2, iterations: 3 };
+    const [one, two] = [await train({ ...small, fma: true }), await train({ ...small, fma: true, threads: 2 })];
+    expect([one.fmaUsed, one.threadsUsed, two.fmaUsed, two.threadsUsed]).toEqual([true, 1, true, 2]);
+    expect(Math.abs(one.losses[2] / two.losses[2] - 1)).toBeLessThan(1e-12);
+  });
+});
+
+describe("options", () => {
+  it("refuse bad or contradictory threads and fma with INVALID_OPTION", async () => {
+    for (const options of [{ threads: 0 }, { threads: 1.5 }, { threads: "two" }, { threads: 257 }, { fma: "yes" }, { backend: "js", threads: 2 }, { backend: "js", fma: true }, { simd: false, fma: true }, { simd: false, threads: 2 }]) {
+      await expect(TwoLayerNet.create(options as never), JSON.stringify(options)).rejects.toMatchObject({ name: "TwoLayerError", code: "INVALID_OPTION" });
+    }
   });
 });
 

@@ -1,14 +1,10 @@
 // The speed options against numpy and against their documented arithmetic: fma, threads (the fixed
 // summation order, bit-for-bit repeats, what threadsUsed reports, workers ending on dispose and not
-// keeping a process alive), the packed copy of x, and the smallest network.
+// keeping a process alive).
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
-import { init, train, TwoLayerError, TwoLayerNet } from "../src/index.js";
-import { BUILD_FILES } from "../src/builds/builds.js";
-import { relaxedSimdSupported } from "../src/builds/features.js";
-import { defaultWasmUrl } from "../src/builds/source.js";
+import { train, TwoLayerError, TwoLayerNet } from "../src/index.js";
 import * as ref from "../src/js-kernels.js";
 import fixture from "./fixtures/losses.json";
 import { expectSame, expectTrajectory } from "./harness.js";
@@ -165,58 +161,5 @@ describe("threads", () => {
     expect(cli.error, "the CLI did not exit by itself").toBeUndefined();
     expect(cli.status, cli.stderr).toBe(0);
     expect(cli.stderr).toMatch(/, 2 threads, fma\n$/);
-  });
-});
-
-describe("init", () => {
-  it("takes every build from the caller (a compiled WebAssembly.Module, bytes), and networks then use them", async () => {
-    await relaxedSimdSupported(); // Node 20 compiles relaxed SIMD only after its V8 flag is set
-    const module = (build: keyof typeof BUILD_FILES) => new WebAssembly.Module(readFileSync(defaultWasmUrl(build)));
-    const ready = await init({ fma: true, threads: 2, wasm: { fma: module("fma"), "threads-fma": readFileSync(defaultWasmUrl("threads-fma")) } });
-    expect(ready).toEqual({ build: "fma", threaded: "threads-fma" });
-    const small = { n: 5, dIn: 9, hidden: 4, dOut: 2, iterations: 3 };
-    const [one, two] = [await train({ ...small, fma: true }), await train({ ...small, fma: true, threads: 2 })];
-    expect([one.fmaUsed, one.threadsUsed, two.fmaUsed, two.threadsUsed]).toEqual([true, 1, true, 2]);
-    expect(Math.abs(one.losses[2] / two.losses[2] - 1)).toBeLessThan(1e-12);
-  });
-});
-
-describe("options", () => {
-  it("refuse bad or contradictory threads and fma with INVALID_OPTION", async () => {
-    for (const options of [{ threads: 0 }, { threads: 1.5 }, { threads: "two" }, { threads: 257 }, { fma: "yes" }, { backend: "js", threads: 2 }, { backend: "js", fma: true }, { simd: false, fma: true }, { simd: false, threads: 2 }]) {
-      await expect(TwoLayerNet.create(options as never), JSON.stringify(options)).rejects.toMatchObject({ name: "TwoLayerError", code: "INVALID_OPTION" });
-    }
-  });
-});
-
-describe("the packed copy of x", () => {
-  it("follows writes made through net.x between passes", async () => {
-    const shape = { n: 9, dIn: 13, hidden: 6, dOut: 3, seed: 4 };
-    const wasm = await TwoLayerNet.create(shape);
-    const js = await TwoLayerNet.create({ ...shape, backend: "js" });
-    wasm.forwardBackward();
-    for (const net of [wasm, js]) net.x.set(net.x.map((v) => v * 0.5 - 1));
-    const [lossWasm, lossJs] = [wasm.forwardBackward(), js.forwardBackward()];
-    expect(Math.abs(lossWasm / lossJs - 1)).toBeLessThan(1e-14); // the loss's sum runs in another order
-    expectSame(wasm.h, js.h, "h after writing x");
-    expectSame(wasm.gradW1, js.gradW1, "grad_w1 after writing x");
-    wasm.dispose();
-    js.dispose();
-  });
-});
-
-describe("the smallest network", () => {
-  it("1×1×1×1 steps, on every backend and option, as numpy would", async () => {
-    for (const options of [{}, { backend: "js" }, { simd: false }, { fma: true }, { threads: 2 }, { dtype: "f32" }] as const) {
-      const net = await TwoLayerNet.create({ n: 1, dIn: 1, hidden: 1, dOut: 1, x: [2], y: [3], w1: [0.5], w2: [-1.5], ...options });
-      // h = 1, h_relu = 1, y_pred = −1.5, loss = 20.25, grad_y_pred = −9, grad_w2 = −9, grad_h = 13.5, grad_w1 = 27.
-      expect(net.step(0.01), JSON.stringify(options)).toBe(20.25);
-      // w −= lr·grad, rounded as the dtype rounds (numpy's float32 rounds lr·grad, then the difference).
-      const round = "dtype" in options ? Math.fround : (v: number) => v;
-      const lr = round(0.01);
-      expect(Array.from(net.w1)).toEqual([round(0.5 - round(lr * 27))]);
-      expect(Array.from(net.w2)).toEqual([round(-1.5 - round(lr * -9))]);
-      net.dispose();
-    }
   });
 });

@@ -1,9 +1,10 @@
 // The whole program against numpy: every loss of the fixture runs (scripts/make-fixtures.py), on
-// every backend, plus float32, a finite-difference gradient check and NaN propagation.
+// every backend, plus float32, a finite-difference gradient check, NaN propagation, writes through
+// net.x reaching the packed copy, and the smallest network on every backend and option.
 import { describe, expect, it } from "vitest";
 import { train, TwoLayerNet } from "../src/index.js";
 import fixture from "./fixtures/losses.json";
-import { expectTrajectory } from "./harness.js";
+import { expectSame, expectTrajectory } from "./harness.js";
 
 type Run = (typeof fixture.runs)[number];
 const [seed0, ...others] = fixture.runs as Run[];
@@ -105,5 +106,37 @@ describe("special values", () => {
     expect(Array.from(net.h)).toEqual(new Array(8).fill(0));
     expect(Array.from(net.w1)).toEqual(Array.from(w1));
     net.dispose();
+  });
+});
+
+describe("the packed copy of x", () => {
+  it("follows writes made through net.x between passes", async () => {
+    const shape = { n: 9, dIn: 13, hidden: 6, dOut: 3, seed: 4 };
+    const wasm = await TwoLayerNet.create(shape);
+    const js = await TwoLayerNet.create({ ...shape, backend: "js" });
+    wasm.forwardBackward();
+    for (const net of [wasm, js]) net.x.set(net.x.map((v) => v * 0.5 - 1));
+    const [lossWasm, lossJs] = [wasm.forwardBackward(), js.forwardBackward()];
+    expect(Math.abs(lossWasm / lossJs - 1)).toBeLessThan(1e-14); // the loss's sum runs in another order
+    expectSame(wasm.h, js.h, "h after writing x");
+    expectSame(wasm.gradW1, js.gradW1, "grad_w1 after writing x");
+    wasm.dispose();
+    js.dispose();
+  });
+});
+
+describe("the smallest network", () => {
+  it("1×1×1×1 steps, on every backend and option, as numpy would", async () => {
+    for (const options of [{}, { backend: "js" }, { simd: false }, { fma: true }, { threads: 2 }, { dtype: "f32" }] as const) {
+      const net = await TwoLayerNet.create({ n: 1, dIn: 1, hidden: 1, dOut: 1, x: [2], y: [3], w1: [0.5], w2: [-1.5], ...options });
+      // h = 1, h_relu = 1, y_pred = −1.5, loss = 20.25, grad_y_pred = −9, grad_w2 = −9, grad_h = 13.5, grad_w1 = 27.
+      expect(net.step(0.01), JSON.stringify(options)).toBe(20.25);
+      // w −= lr·grad, rounded as the dtype rounds (numpy's float32 rounds lr·grad, then the difference).
+      const round = "dtype" in options ? Math.fround : (v: number) => v;
+      const lr = round(0.01);
+      expect(Array.from(net.w1)).toEqual([round(0.5 - round(lr * 27))]);
+      expect(Array.from(net.w2)).toEqual([round(-1.5 - round(lr * -9))]);
+      net.dispose();
+    }
   });
 });
