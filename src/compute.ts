@@ -10,7 +10,8 @@ import type { Backend } from "./options.js";
 import type { RunInfo } from "./run-info.js";
 import { ThreadPool } from "./threads/pool.js";
 import { threadedKernels } from "./threads/threaded-kernels.js";
-import { wasmKernels, wasmSpace } from "./wasm-kernels.js";
+import { wasmKernels } from "./wasm-kernels.js";
+import { wasmSpace } from "./wasm-space.js";
 
 /** What a network asks of its compute (validated options). */
 export interface ComputeOptions {

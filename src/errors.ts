@@ -26,9 +26,18 @@ export class TwoLayerError extends Error {
   }
 }
 
-/** Shows a value the way a person would type it, for error messages. */
+/** Shows a value the way a person would type it, for error messages (never throws, whatever the value). */
 export function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
+  try {
+    return describeValue(value);
+  } catch {
+    return "an object"; // a revoked proxy, or a getter that throws
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === "symbol") return value.toString();
   if (typeof value === "bigint") return `${value}n`;
   if (typeof value === "function") return "a function";
   if (value === null || value === undefined || typeof value !== "object") return String(value);

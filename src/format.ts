@@ -1,3 +1,5 @@
+import { invalidOption } from "./validate.js";
+
 /**
  * Formats a double as Python's repr does (and so as the numpy program prints its losses): the
  * shortest digits that read back to the same double, in scientific notation when the exponent is
@@ -5,6 +7,7 @@
  * and "nan", "inf", "-inf".
  */
 export function pythonFloat(x: number): string {
+  if (typeof x !== "number") throw invalidOption("pythonFloat's argument", "a number", x);
   if (Number.isNaN(x)) return "nan";
   if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";

@@ -6,6 +6,8 @@ import type { RunInfo } from "./run-info.js";
 export interface Trainable extends Readonly<RunInfo> {
   forwardBackward(): number;
   update(learningRate: number): void;
+  /** The first NaN or ±Infinity in x, y, w1 or w2 ("x[5] is NaN"), if any: a divergence's cause. */
+  firstNonFinite(): string | undefined;
 }
 
 /** The result of `train` and `net.train`, with what ran (RunInfo). */
@@ -36,6 +38,20 @@ const yieldToEventLoop = (): Promise<void> =>
 /** How often, in milliseconds of training, the loop yields when it has a signal to watch. */
 const YIELD_EVERY_MS = 20;
 
+/** Why the loss became non-finite, as far as we can tell, and what to do. */
+function divergenceMessage(net: Trainable, t: number, loss: number, lastFiniteLoss: number | null, learningRate: number): string {
+  const became = `the loss became ${pythonFloat(loss)} at iteration ${t}`;
+  const data = net.firstNonFinite();
+  if (data !== undefined) return `${became}: ${data} (allowNonFinite let it in); the learning rate is not the cause`;
+  if (t === 0 || learningRate === 0) {
+    return `${became}, before any update changed the weights, so the learning rate is not the cause: the data and weights overflow ${net.dtype === "f32" ? "float32" : "float64"}; scale them down`;
+  }
+  return (
+    `${became}${lastFiniteLoss === null ? "" : ` (last finite loss ${pythonFloat(lastFiniteLoss)})`}: ` +
+    `the learning rate ${pythonFloat(learningRate)} is too large for this data; try ${pythonFloat(learningRate / 10)} or smaller`
+  );
+}
+
 /** Trains `net` in place: the numpy program's `for t in range(iterations)`. */
 export async function runLoop(
   net: Trainable,
@@ -61,14 +77,7 @@ export async function runLoop(
     if (!Number.isFinite(loss) && onNonFinite === "stop") {
       const lastFiniteLoss = t > 0 ? losses[t - 1] : null;
       status = "diverged";
-      divergence = {
-        iteration: t,
-        lastFiniteLoss,
-        message:
-          `the loss became ${pythonFloat(loss)} at iteration ${t}` +
-          (lastFiniteLoss === null ? "" : ` (last finite loss ${pythonFloat(lastFiniteLoss)})`) +
-          `: the learning rate ${pythonFloat(learningRate)} is too large for this data; try ${pythonFloat(learningRate / 10)} or smaller`,
-      };
+      divergence = { iteration: t, lastFiniteLoss, message: divergenceMessage(net, t, loss, lastFiniteLoss, learningRate) };
       t++;
       break;
     }

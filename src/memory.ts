@@ -18,6 +18,11 @@ export interface Space {
 export const MAX_ARENA_BYTES = 2 ** 32 - 2 ** 20;
 
 const ALIGN = 16;
+/**
+ * Bytes kept free at both ends of an arena: the allocator writes its free-list links into the first
+ * and last bytes of a block it gets back, and no view may show them as numbers after dispose().
+ */
+const PAD = 16;
 /** Bytes of guard before and after each block in a guarded arena (tests only). */
 const GUARD_BYTES = 64;
 const GUARD_VALUE = 0xa5;
@@ -60,11 +65,11 @@ class ArenaBlock implements Block {
 
 /**
  * One network's memory: reserved whole at creation, carved into blocks in the order they are asked
- * for (each block starts 16-byte aligned), returned whole by `dispose()`.
+ * for (each block starts 16-byte aligned, after a pad), returned whole by `dispose()`.
  */
 export class Arena {
   private readonly base: number;
-  private used = 0;
+  private used = PAD;
   private disposed = false;
   private readonly guards: number[] = []; // byte offsets of guard regions, when guarded
 
@@ -85,7 +90,7 @@ export class Arena {
   /** The bytes an arena needs for blocks of these element counts. */
   static bytesFor(dtype: DType, lengths: number[], guarded = false): number {
     const guard = guarded ? GUARD_BYTES : 0;
-    return lengths.reduce((sum, length) => sum + alignUp(length * DTYPES[dtype].bytes) + guard, guard);
+    return lengths.reduce((sum, length) => sum + alignUp(length * DTYPES[dtype].bytes) + guard, guard + 2 * PAD);
   }
 
   buffer(): ArrayBufferLike {
@@ -99,7 +104,7 @@ export class Arena {
     const offset = this.base + this.used;
     this.used += alignUp(length * DTYPES[this.dtype].bytes);
     if (this.guarded) this.guard();
-    if (this.used > this.bytes) throw new Error(`arena overflow: ${this.used} > ${this.bytes} bytes`);
+    if (this.used + PAD > this.bytes) throw new Error(`arena overflow: ${this.used + PAD} > ${this.bytes} bytes`);
     return new ArenaBlock(this, offset, length);
   }
 
@@ -127,10 +132,13 @@ export class Arena {
     return new ArenaBlock(this, parent.offset + start * DTYPES[this.dtype].bytes, length);
   }
 
-  /** Returns the memory (filled with NaN first, so a view kept past dispose reads NaN, not numbers). */
+  /**
+   * Returns the memory, filled with the dtype's NaN first (an f64 NaN read as f32 is half zeros), so a
+   * view kept past dispose reads NaN, not numbers — until the memory is reused by another network.
+   */
   dispose(): void {
     if (this.disposed) return;
-    new Float64Array(this.space.buffer() as ArrayBuffer, this.base, Math.floor(this.bytes / 8)).fill(NaN);
+    view(this.dtype, this.space.buffer(), this.base, Math.floor(this.bytes / DTYPES[this.dtype].bytes)).fill(NaN);
     this.disposed = true;
     this.space.release(this.base, this.bytes);
   }

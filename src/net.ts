@@ -10,6 +10,7 @@ import {
   loopOptions,
   netOptions,
   shapes,
+  netConfigOptions,
   TUTORIAL,
   type ArrayName,
   type CheckedLoop,
@@ -20,16 +21,24 @@ import {
 } from "./options.js";
 import type { RunInfo } from "./run-info.js";
 
-/** Floating-point operations of one training step: the five matrix products, 2 per multiply-add. */
-export function flopsPerStep({ n, dIn, hidden, dOut }: { n: number; dIn: number; hidden: number; dOut: number }): number {
+type Sizes = Pick<NetConfig, "n" | "dIn" | "hidden" | "dOut">;
+
+function stepFlops({ n, dIn, hidden, dOut }: Sizes): number {
   return 2 * n * hidden * (2 * dIn + 3 * dOut);
 }
 
-// The functions below the public class (creating a network from checked options, its guard check
-// for tests) reach its private parts through these, set once by the class's static block.
+/**
+ * Floating-point operations of one training step: the five matrix products, 2 per multiply-add.
+ * For a network, or for sizes `{ n, dIn, hidden, dOut }` (each defaults to the tutorial's).
+ */
+export function flopsPerStep(sizes?: NetOptions | TwoLayerNet): number {
+  return stepFlops(sizes instanceof TwoLayerNet ? sizes : netConfigOptions(sizes, "flopsPerStep"));
+}
+
+// The functions below the public class (creating a network from checked options, training it, its
+// guard check for tests) reach its private parts through these, set once by the class's static block.
 let construct: (config: NetConfig, compute: Compute, arena: Arena) => TwoLayerNet;
-let arenaOf: (net: TwoLayerNet) => Arena;
-let configOf: (net: TwoLayerNet) => NetConfig;
+let internals: (net: TwoLayerNet) => { config: NetConfig; arena: Arena; blocks: NetBlocks };
 
 /** A network reports what ran (RunInfo: backend, dtype, threadsUsed, fmaUsed, fallbacks). */
 export interface TwoLayerNet extends Readonly<RunInfo> {}
@@ -52,13 +61,18 @@ export class TwoLayerNet {
   private readonly k: Kernels;
   private readonly arena: Arena;
   private readonly b: NetBlocks;
-  /** Whether `x` was handed out (and so maybe written) since x was last packed into `xPanels`. */
-  private xStale = true;
+  /** Whether x is packed into `xPanels` yet (it is, from the first pass on). */
+  private xPacked = false;
+  /**
+   * Whether `x` was ever handed out: a view of it may then be written at any time, so from then on
+   * every pass packs x again (about 2% of a step at the tutorial's sizes) and a write through any
+   * view of x, kept or not, takes full effect at the next pass.
+   */
+  private xExposed = false;
 
   static {
     construct = (config, compute, arena) => new TwoLayerNet(config, compute, arena);
-    arenaOf = (net) => net.arena;
-    configOf = (net) => net.config;
+    internals = (net) => ({ config: net.config, arena: net.arena, blocks: net.b });
   }
 
   private constructor(config: NetConfig, compute: Compute, arena: Arena) {
@@ -72,8 +86,9 @@ export class TwoLayerNet {
     this.b = carveNet(arena, config);
   }
 
-  /** The bytes a network of this configuration reserves. */
-  static bytesFor(config: Pick<NetConfig, "n" | "dIn" | "hidden" | "dOut" | "dtype">): number {
+  /** The bytes `create(options)` would reserve for the network (its sizes and dtype; each defaults to the tutorial's). */
+  static bytesFor(options?: NetOptions): number {
+    const config = netConfigOptions(options, "TwoLayerNet.bytesFor");
     return netBytes(config, config.dtype);
   }
 
@@ -91,7 +106,7 @@ export class TwoLayerNet {
    */
   forwardBackward(): number {
     this.checkAlive();
-    if (this.xStale) this.packX();
+    if (!this.xPacked || this.xExposed) this.packX();
     const { k, b, n, dIn, hidden: H, dOut } = this;
     k.gemm_pn(b.h, b.xPanels, b.w1, n, dIn, H); //                        h = x·w1 (x as packed at create)
     k.relu_forward(b.hRelu, b.h, n * H); //                               h_relu = max(h, 0)
@@ -114,6 +129,7 @@ export class TwoLayerNet {
 
   /** w1 −= lr·grad_w1; w2 −= lr·grad_w2, in place, with the gradients of the last forwardBackward. */
   update(lr: number): void {
+    learningRate(lr);
     this.checkAlive();
     this.k.sgd(this.b.params, this.b.grads, lr, this.b.params.length); // one flat loop over [w1 | w2]
   }
@@ -126,6 +142,17 @@ export class TwoLayerNet {
     return trainNetwork(this, loopOptions(options));
   }
 
+  /** The first NaN or ±Infinity in x, y, w1 or w2 ("x[5] is NaN"), if any. */
+  firstNonFinite(): string | undefined {
+    this.checkAlive();
+    for (const name of ["x", "y", "w1", "w2"] as const) {
+      const values = this.b[name].array;
+      const i = values.findIndex((v) => !Number.isFinite(v));
+      if (i >= 0) return `${name}[${i}] is ${values[i]}`;
+    }
+    return undefined;
+  }
+
   /** Returns the memory to the backend and ends the worker threads, if any. Idempotent; any later use throws a DISPOSED TwoLayerError. */
   dispose(): void {
     this.compute.dispose();
@@ -136,10 +163,10 @@ export class TwoLayerNet {
     return this.arena.isDisposed;
   }
 
-  /** Packs x into 4-row panels for h = x·w1 (again after `x` was handed out, in case it was written). */
+  /** Packs x into 4-row panels for h = x·w1's micro-kernel. */
   private packX(): void {
     this.k.pack_panels(this.b.xPanels, this.b.x, this.n, this.dIn);
-    this.xStale = false;
+    this.xPacked = true;
   }
 
   private checkAlive(): void {
@@ -150,12 +177,11 @@ export class TwoLayerNet {
   // created: a view is re-made whenever wasm memory has grown (which detaches the old one).
 
   /**
-   * Inputs x, N×D_in row-major. Writes through this view are seen by the next pass: the network
-   * re-packs x (its copy for the fast product) at the next pass after this getter is read. So read
-   * `net.x` again before writing between passes rather than keeping an old view.
+   * Inputs x, N×D_in row-major. Writes through this view (or one kept from an earlier read) take full
+   * effect at the next pass: once x has been handed out, the network packs it again at every pass.
    */
   get x(): FloatArray {
-    this.xStale = true;
+    this.xExposed = true;
     return this.b.x.array;
   }
   /** Targets y, N×D_out. */
@@ -198,12 +224,17 @@ export async function openNetwork({ config, arrays }: CheckedNet, guarded = fals
     throw error;
   }
   const net = construct(config, compute, arena);
-  const views: Record<ArrayName, FloatArray> = { x: net.x, y: net.y, w1: net.w1, w2: net.w2 };
+  const { blocks } = internals(net);
+  // numpy draws x, y, w1, w2 in that order: a given array's draws still happen (so the ones after
+  // it are numpy's), except after the last array that is drawn, where nothing needs them.
+  const order = ["x", "y", "w1", "w2"] as const;
+  let drawn = order.length;
+  while (drawn > 0 && arrays[order[drawn - 1]] !== undefined) drawn--;
   const random = new NumpyRandomState(config.seed);
-  for (const name of ["x", "y", "w1", "w2"] as const) random.fillRandn(views[name]);
-  for (const name of ["x", "y", "w1", "w2"] as const) {
+  for (const name of order.slice(0, drawn)) random.fillRandn(blocks[name].array);
+  for (const name of order) {
     const given = arrays[name];
-    if (given !== undefined) views[name].set(given);
+    if (given !== undefined) blocks[name].array.set(given);
   }
   return net;
 }
@@ -211,10 +242,10 @@ export async function openNetwork({ config, arrays }: CheckedNet, guarded = fals
 /** Trains `net` with checked loop options (`train` and `net.train`). */
 export function trainNetwork(net: TwoLayerNet, loop: CheckedLoop): Promise<TrainResult> {
   if (net.disposed) return Promise.reject(disposedError());
-  return runLoop(net, { ...configOf(net), ...loop.config }, loop, flopsPerStep(net));
+  return runLoop(net, { ...internals(net).config, ...loop.config }, loop, stepFlops(net));
 }
 
 /** Throws if a kernel wrote outside its block (networks opened with `guarded`). */
 export function checkGuards(net: TwoLayerNet): void {
-  arenaOf(net).checkGuards();
+  internals(net).arena.checkGuards();
 }

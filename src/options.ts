@@ -4,7 +4,7 @@
 import type { WasmBuild, WasmSource } from "./builds/builds.js";
 import { BUILD_FILES } from "./builds/builds.js";
 import { describe, TwoLayerError } from "./errors.js";
-import type { DType } from "./kernels.js";
+import type { DType, FloatArray } from "./kernels.js";
 import { countOrAuto, integer, nonNegative, oneOf, optionalFunction, optionalSignal, readOptions, userArray } from "./validate.js";
 
 /** The tutorial's values: every option defaults to them. */
@@ -135,10 +135,10 @@ export interface TrainConfig extends NetConfig, LoopConfig {}
 /** The matrices a caller may hand in. */
 export type ArrayName = "x" | "y" | "w1" | "w2";
 
-/** A network's checked options: the config, and the caller's arrays, each copied once. */
+/** A network's checked options: the config, and the caller's arrays, each copied once into the dtype's array type. */
 export interface CheckedNet {
   readonly config: NetConfig;
-  readonly arrays: Readonly<Partial<Record<ArrayName, Float64Array>>>;
+  readonly arrays: Readonly<Partial<Record<ArrayName, FloatArray>>>;
 }
 
 /** A loop's checked options: the config and the callbacks. */
@@ -189,10 +189,10 @@ function checkNet(o: Readonly<Record<string, unknown>>): CheckedNet {
   };
   checkSpeedOptions(config);
   const allowNonFinite = oneOf<boolean>("allowNonFinite", o.allowNonFinite, false, [true, false]);
-  const arrays: Partial<Record<ArrayName, Float64Array>> = {};
+  const arrays: Partial<Record<ArrayName, FloatArray>> = {};
   const shape = shapes(config);
   for (const name of ["x", "y", "w1", "w2"] as const) {
-    if (o[name] !== undefined) arrays[name] = userArray(name, o[name], shape[name], allowNonFinite);
+    if (o[name] !== undefined) arrays[name] = userArray(name, o[name], shape[name], allowNonFinite, config.dtype);
   }
   return { config, arrays };
 }
@@ -206,6 +206,11 @@ function checkLoop(o: Readonly<Record<string, unknown>>): CheckedLoop {
     onNonFinite: oneOf<"stop" | "continue">("onNonFinite", o.onNonFinite, "stop", ["stop", "continue"]),
   };
   return { config, onIteration, signal };
+}
+
+/** Options asked about before creating (`flopsPerStep`, `TwoLayerNet.bytesFor`): judged as `create` judges them. */
+export function netConfigOptions(options: unknown, what: string): NetConfig {
+  return checkNet(readOptions(options, what, NET_KEYS)).config;
 }
 
 /** `TwoLayerNet.create`'s options, checked. */

@@ -2,6 +2,7 @@
 // TwoLayerError naming the option, what it got and what it accepts (`option` and `expected` carry
 // the last two apart, so the command line can say them in its own words).
 import { describe, TwoLayerError } from "./errors.js";
+import { DTYPES, type DType, type FloatArray } from "./kernels.js";
 
 /** A refusal of one option's value. */
 export function invalidOption(option: string, expected: string, got: unknown, meaning?: string): TwoLayerError {
@@ -39,16 +40,38 @@ export function closest(name: string, known: readonly string[]): string | undefi
 export type OptionValues = Readonly<Record<string, unknown>>;
 
 /**
- * Reads an options argument once: `undefined` is no options; anything but an object is refused; a
- * name not in `known` is refused with a "did you mean". Later checks look only at what this returns.
+ * Whether `value` is a plain object: `{ … }` or Object.create(null), from this realm or another
+ * (a vm context, an iframe). Class instances, Maps, arrays, boxed primitives and the like are not.
+ */
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === null || (Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(value) === "[object Object]");
+}
+
+/** Runs `read`, turning anything it throws (a getter's or a proxy's own error) into INVALID_OPTION. */
+function reading<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (cause) {
+    throw new TwoLayerError("INVALID_OPTION", `reading ${what} threw: ${cause instanceof Error ? cause.message : describe(cause)}`, { cause });
+  }
+}
+
+/**
+ * Reads an options argument once: `undefined` is no options; anything but a plain object is
+ * refused; only its own enumerable string keys count (inherited and symbol keys are ignored, so
+ * a polluted Object.prototype changes nothing); a name not in `known` is refused with a "did you
+ * mean"; each value is read exactly once (a getter runs once). Later checks look only at what this
+ * returns.
  */
 export function readOptions(options: unknown, what: string, known: readonly string[]): OptionValues {
   if (options === undefined) return {};
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new TwoLayerError("INVALID_OPTION", `${what} takes an options object, got ${describe(options)}`);
+  if (options === null || typeof options !== "object" || !reading(`${what}'s options`, () => isPlainObject(options))) {
+    const plain = options !== null && typeof options === "object" && !Array.isArray(options) ? "; pass a plain object ({ … })" : "";
+    throw new TwoLayerError("INVALID_OPTION", `${what} takes an options object, got ${describe(options)}${plain}`);
   }
   const values: Record<string, unknown> = Object.create(null);
-  for (const key of Object.keys(options)) {
+  for (const key of reading(`${what}'s option names`, () => Object.keys(options))) {
     if (!known.includes(key)) {
       const guess = closest(key, known);
       throw new TwoLayerError(
@@ -56,7 +79,7 @@ export function readOptions(options: unknown, what: string, known: readonly stri
         `${what} has no option "${key}"${guess ? `; did you mean "${guess}"?` : ""} (options: ${known.join(", ")})`,
       );
     }
-    values[key] = (options as Record<string, unknown>)[key];
+    values[key] = reading(`option "${key}"`, () => (options as Record<string, unknown>)[key]);
   }
   return values;
 }
@@ -110,30 +133,63 @@ export function optionalSignal(name: string, value: unknown): AbortSignal | unde
   return value as AbortSignal;
 }
 
+/** Whether `value` is a Float64Array or Float32Array, of this realm or another (brand check, not instanceof). */
+function isFloatArray(value: unknown): boolean {
+  if (!ArrayBuffer.isView(value)) return false;
+  const tag = Object.prototype.toString.call(value);
+  return tag === "[object Float64Array]" || tag === "[object Float32Array]";
+}
+
 /**
  * A user matrix, copied once: array-like of numbers (Float64Array, Float32Array or number[]),
- * rows×cols long, finite unless allowed. The copy is what is checked and what the network loads.
+ * rows×cols long, finite unless allowed, and inside float32's range for an f32 network (where it
+ * would otherwise become ±Infinity). Its length and each element are read exactly once, into a copy
+ * of the network's element type (rounding to float32 as storing it would); the copy is what is
+ * checked and what the network loads.
  */
-export function userArray(name: string, value: unknown, [rows, cols]: [number, number], allowNonFinite: boolean): Float64Array {
-  const isNumeric = Array.isArray(value) || value instanceof Float64Array || value instanceof Float32Array;
-  if (!isNumeric) {
+export function userArray(name: string, value: unknown, [rows, cols]: [number, number], allowNonFinite: boolean, dtype: DType = "f64"): FloatArray {
+  const typed = reading(name, () => isFloatArray(value));
+  if (!typed && !reading(name, () => Array.isArray(value))) {
     throw new TwoLayerError("INVALID_ARRAY", `${name} must be a Float64Array, Float32Array or array of numbers, got ${describe(value)}`, { option: name });
   }
   const source = value as ArrayLike<unknown>;
-  const length = source.length;
+  const length = reading(`${name}.length`, () => source.length);
   if (length !== rows * cols) {
     throw new TwoLayerError("INVALID_ARRAY", `${name} must hold ${rows}×${cols} = ${rows * cols} numbers (row-major), got ${length}`, { option: name });
   }
-  const copy = new Float64Array(length);
+  const copy = new DTYPES[dtype].Array(length);
+  // A typed array's elements cannot be getters: one bulk copy reads each once. An array's may be
+  // (or a proxy's traps): read each once, in order, and say which one threw.
+  if (typed) copy.set(source as FloatArray);
+  else copyElements(name, source, copy);
   for (let i = 0; i < length; i++) {
-    const v = source[i];
-    if (typeof v !== "number") {
-      throw new TwoLayerError("INVALID_ARRAY", `${name}[${i}] must be a number, got ${describe(v)}`, { option: name });
+    if (Number.isFinite(copy[i])) continue;
+    // A finite value that became ±Infinity in the copy was beyond float32's range (a typed array
+    // cannot change under us, so reading it again here is safe).
+    if (typed && Number.isFinite((source as FloatArray)[i])) throw beyondFloat32(name, i, (source as FloatArray)[i]);
+    if (!allowNonFinite) {
+      throw new TwoLayerError("INVALID_ARRAY", `${name}[${i}] is ${copy[i]}; pass finite values, or allowNonFinite: true to train on them anyway`, { option: name });
     }
-    if (!allowNonFinite && !Number.isFinite(v)) {
-      throw new TwoLayerError("INVALID_ARRAY", `${name}[${i}] is ${v}; pass finite values, or allowNonFinite: true to train on them anyway`, { option: name });
-    }
-    copy[i] = v;
   }
   return copy;
+}
+
+function beyondFloat32(name: string, i: number, v: number): TwoLayerError {
+  return new TwoLayerError("INVALID_ARRAY", `${name}[${i}] is ${v}, beyond float32's range (±3.4028234663852886e+38) of dtype "f32"; scale the data, or use dtype "f64"`, { option: name });
+}
+
+/** Copies an array's elements, each read once, refusing any that is not a number. */
+function copyElements(name: string, source: ArrayLike<unknown>, copy: FloatArray): void {
+  let i = 0;
+  try {
+    for (; i < copy.length; i++) {
+      const v = source[i];
+      if (typeof v !== "number") throw new TwoLayerError("INVALID_ARRAY", `${name}[${i}] must be a number, got ${describe(v)}`, { option: name });
+      copy[i] = v;
+      if (Number.isFinite(v) && !Number.isFinite(copy[i])) throw beyondFloat32(name, i, v);
+    }
+  } catch (cause) {
+    if (cause instanceof TwoLayerError) throw cause;
+    throw new TwoLayerError("INVALID_ARRAY", `reading ${name}[${i}] threw: ${cause instanceof Error ? cause.message : describe(cause)}`, { option: name, cause });
+  }
 }

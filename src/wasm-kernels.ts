@@ -1,6 +1,5 @@
 import type { WasmExports } from "./builds/builds.js";
 import { panelsLength, type DType, type Kernels } from "./kernels.js";
-import type { Space } from "./memory.js";
 
 /** The kernel functions of one build and dtype: the micro-kernels where the build has them. */
 export function wasmFunctions(wasm: WasmExports, dtype: DType) {
@@ -48,14 +47,5 @@ export function wasmKernels(wasm: WasmExports, dtype: DType): Kernels {
     relu_backward: (grad, h, len) => f.reluBack(grad.offset, h.offset, len),
     sse_loss_grad: (grad, pred, y, len) => f.loss(grad.offset, pred.offset, y.offset, len),
     sgd: (w, g, lr, len) => f.sgd(w.offset, g.offset, lr, len),
-  };
-}
-
-/** The linear memory of a build as a Space: arenas are reserved with the module's own allocator. */
-export function wasmSpace(wasm: WasmExports): Space {
-  return {
-    buffer: () => wasm.memory.buffer,
-    reserve: (bytes) => wasm.heap_alloc(bytes) >>> 0,
-    release: (offset) => wasm.heap_free(offset),
   };
 }

@@ -9,7 +9,7 @@
 import type { LoadedBuild } from "../builds/builds.js";
 import { disposedError } from "../errors.js";
 import { runtime, sharedMemoryUnavailable, type WorkerHandle } from "../runtime.js";
-import { wasmSpace } from "../wasm-kernels.js";
+import { wasmSpace } from "../wasm-space.js";
 import { reserve, type Space } from "../memory.js";
 import { CONTROL, QUIT, ROW_FLOATS, rowsByte, workerSource, type WorkerInit } from "./worker-source.js";
 
@@ -63,7 +63,7 @@ export class ThreadPool {
     const space = wasmSpace(loaded.exports);
     const maxChunks = 4 * threads;
     const controlBytes = rowsByte(threads) + 8 * ROW_FLOATS * maxChunks;
-    const control = space.reserve(controlBytes);
+    const control = reserve(space, controlBytes, "the thread pool's control block");
     new Uint8Array(loaded.memory.buffer, control, controlBytes).fill(0);
     const source = workerSource(starter.kind);
     const workers: WorkerHandle[] = [];
