@@ -6,6 +6,7 @@ export type TwoLayerErrorCode =
   | "INVALID_OPTION" // an option has the wrong type or value (sizes, dtype, backend, learning rate, ...)
   | "UNKNOWN_OPTION" // an option name twolayer does not know (often a typo)
   | "INVALID_ARRAY" // a user array of the wrong type or length, or holding non-finite values
+  | "INVALID_FILE" // a file (.npy, .npz, .safetensors, .csv) that is malformed or holds what we cannot read
   | "OUT_OF_MEMORY" // the network would not fit in WebAssembly's 32-bit memory
   | "DISPOSED" // the network was disposed and cannot be used any more
   | "WASM_UNAVAILABLE"; // the WebAssembly module could not be loaded or lacks a required feature

@@ -1,0 +1,104 @@
+import { describe, TwoLayerError } from "../errors.js";
+import { invalidFile } from "./invalid.js";
+import { fileBytes } from "./check-array.js";
+
+// CSV for data: numbers separated by commas, one row per line (LF or CRLF), every row as long as the
+// first. We read the number forms Python's float() reads and prints ("1", "-2.5", "1e-05", ".5",
+// "nan", "inf", "-inf", any case), with spaces around a field allowed; anything else — an empty
+// field, hex, a quoted number — is an error naming its line and column. Blank lines and lines
+// starting with '#' (np.savetxt writes its header= as "# …") are skipped, as np.loadtxt skips them.
+//
+// Column names: the first non-blank, non-comment line is taken as names when none of its fields is
+// a number, and as data when all are; a line mixing the two is an error, because we cannot tell a
+// header from a damaged first row. `header: true` or `false` decides instead.
+
+const NUMBER = /^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)$/i;
+
+/** Options of `readCsv`. */
+export interface CsvOptions {
+  /** Whether the first line holds column names: `"auto"` (default; see `readCsv`), `true`, `false`. */
+  header?: boolean | "auto";
+}
+
+/** What `readCsv` returns: the numbers row-major, shape [rows, columns], and the column names if any. */
+export interface CsvTable {
+  data: Float64Array;
+  shape: [number, number];
+  columns?: string[];
+}
+
+function parseNumber(field: string): number {
+  const lower = field.toLowerCase().replace(/^\+/, "");
+  if (lower === "nan" || lower === "-nan") return NaN;
+  if (lower === "inf" || lower === "infinity") return Infinity;
+  if (lower === "-inf" || lower === "-infinity") return -Infinity;
+  return Number(field);
+}
+
+const unquote = (name: string) => (name.length >= 2 && name.startsWith('"') && name.endsWith('"') ? name.slice(1, -1).replaceAll('""', '"') : name);
+
+/**
+ * Reads CSV text (or its UTF-8 bytes) of numbers into `{ data, shape: [rows, columns], columns? }`.
+ * CSV is not detected by `readArrays` (any text could be CSV); call this for .csv files. A ragged
+ * row, a field that is not a number, bad UTF-8 or a file with no rows throws a `TwoLayerError` with
+ * code `INVALID_FILE` naming the line and column.
+ */
+export function readCsv(input: string | Uint8Array | ArrayBuffer, options: CsvOptions = {}): CsvTable {
+  let text: string;
+  if (typeof input === "string") {
+    text = input;
+  } else {
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(fileBytes(input, "readCsv"));
+    } catch (cause) {
+      if ((cause as { code?: string }).code === "INVALID_ARRAY") throw cause;
+      throw invalidFile("csv", "is not valid UTF-8 text", cause);
+    }
+  }
+  if (text.startsWith("\ufeff")) text = text.slice(1); // a byte-order mark, as Excel writes
+  const header = options?.header ?? "auto";
+  if (header !== true && header !== false && header !== "auto") {
+    throw new TwoLayerError("INVALID_OPTION", `readCsv: header must be true, false or "auto", got ${describe(header)}`);
+  }
+  const lines = text.split("\n");
+  let columns: string[] | undefined;
+  let width = -1;
+  let widthLine = 0;
+  const values: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].endsWith("\r") ? lines[i].slice(0, -1) : lines[i];
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) continue;
+    const fields = line.split(",").map((f) => f.trim());
+    const lineNo = i + 1;
+    if (width < 0) {
+      const numeric = fields.filter((f) => NUMBER.test(f)).length;
+      const isHeader = header === "auto" ? numeric === 0 : header;
+      if (header === "auto" && numeric !== 0 && numeric !== fields.length) {
+        const bad = fields.findIndex((f) => !NUMBER.test(f));
+        throw invalidFile(`csv line ${lineNo}, column ${bad + 1}`, `${JSON.stringify(fields[bad])} is not a number, yet other fields of the first line are: is it a header or data? (pass header: true or false)`);
+      }
+      width = fields.length;
+      widthLine = lineNo;
+      if (isHeader) {
+        columns = fields.map(unquote);
+        continue;
+      }
+    }
+    if (fields.length !== width) {
+      throw invalidFile(`csv line ${lineNo}`, `has ${fields.length} fields but line ${widthLine} has ${width}; every row needs the same number`);
+    }
+    for (let c = 0; c < fields.length; c++) {
+      if (!NUMBER.test(fields[c])) {
+        const shown = fields[c] === "" ? "an empty field" : `${JSON.stringify(fields[c].slice(0, 40))}`;
+        throw invalidFile(`csv line ${lineNo}, column ${c + 1}`, `${shown} is not a number`);
+      }
+      values.push(parseNumber(fields[c]));
+    }
+  }
+  if (width < 1) throw invalidFile("csv", "holds no rows, only blank lines or comments");
+  const rows = width > 0 ? values.length / width : 0;
+  const table: CsvTable = { data: Float64Array.from(values), shape: [rows, width] };
+  if (columns !== undefined) table.columns = columns;
+  return table;
+}

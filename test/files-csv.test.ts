@@ -1,0 +1,102 @@
+// CSV: what the reader accepts (the forms numpy, pandas and spreadsheets write), what it refuses and
+// where it says the problem is, and the writer's round trip.
+import { describe, expect, it } from "vitest";
+import { TwoLayerError } from "../src/errors.js";
+import { readCsv, writeCsv } from "../src/files/index.js";
+
+function invalid(input: string | Uint8Array, ...words: string[]): void {
+  let error: unknown;
+  try {
+    readCsv(input);
+  } catch (e) {
+    error = e;
+  }
+  expect(error, `expected INVALID_FILE containing ${words.join(", ")}`).toBeInstanceOf(TwoLayerError);
+  expect((error as TwoLayerError).code).toBe("INVALID_FILE");
+  for (const w of words) expect((error as TwoLayerError).message).toContain(w);
+}
+
+describe("readCsv", () => {
+  it("reads rows and columns, LF or CRLF, with or without a final newline or blank last lines", () => {
+    for (const text of ["1,2\n3,4", "1,2\n3,4\n", "1,2\r\n3,4\r\n", "1,2\n3,4\n\n\n", "\ufeff1,2\n3,4\n"]) {
+      const table = readCsv(text);
+      expect(table.shape, JSON.stringify(text)).toEqual([2, 2]);
+      expect(Array.from(table.data)).toEqual([1, 2, 3, 4]);
+      expect(table.columns).toBeUndefined();
+    }
+  });
+
+  it("reads the number forms Python prints and reads, with spaces around them", () => {
+    const { data } = readCsv("1, -2.5 ,1e-05,.5,5.,+3,-0,nan,inf,-inf,NaN,Infinity,-infinity,1E+16");
+    expect(Array.from(data)).toEqual([1, -2.5, 1e-5, 0.5, 5, 3, -0, NaN, Infinity, -Infinity, NaN, Infinity, -Infinity, 1e16]);
+    expect(Object.is(data[6], -0)).toBe(true);
+  });
+
+  it("takes a first line of names, skips blank lines and # comments (np.savetxt's header)", () => {
+    const table = readCsv('# made by np.savetxt\n"x 1",x2\n\n1,2\n# note\n3,4\n');
+    expect(table.columns).toEqual(["x 1", "x2"]);
+    expect(table.shape).toEqual([2, 2]);
+    expect(readCsv("a,b\n").shape).toEqual([0, 2]);
+  });
+
+  it("reads one column as shape [rows, 1], and bytes as UTF-8", () => {
+    expect(readCsv(new TextEncoder().encode("1\n2\n3\n")).shape).toEqual([3, 1]);
+    expect(readCsv(new TextEncoder().encode("1\n").buffer).shape).toEqual([1, 1]);
+  });
+
+  it("lets header: true or false decide", () => {
+    expect(readCsv("1,2\n3,4\n", { header: true }).columns).toEqual(["1", "2"]);
+    expect(() => readCsv("a,b\n1,2\n", { header: false })).toThrow(expect.objectContaining({ message: expect.stringContaining("csv line 1, column 1") }));
+  });
+});
+
+describe("readCsv refuses what is not a table of numbers, naming line and column", () => {
+  it("a ragged row", () => invalid("1,2,3\n4,5,6\n7,8\n", "csv line 3", "has 2 fields but line 1 has 3"));
+  it("a field that is not a number", () => invalid("1,2,3\n4,5,abc\n", "csv line 2, column 3", '"abc" is not a number'));
+  it("an empty field", () => invalid("1,2\n3,\n", "csv line 2, column 2", "an empty field"));
+  it("hex, underscores and quoted numbers", () => {
+    invalid("1\n0x10\n", "csv line 2, column 1");
+    invalid("1\n1_000\n", "csv line 2, column 1");
+    invalid('1\n"2"\n', "csv line 2, column 1");
+  });
+  it("a first line that mixes names and numbers", () => invalid("x,2\n1,2\n", "csv line 1, column 1", "is it a header or data?"));
+  it("no rows", () => {
+    invalid("", "holds no rows");
+    invalid("\n# only a comment\n\n", "holds no rows");
+  });
+  it("bytes that are not UTF-8", () => invalid(Uint8Array.of(0x31, 0xff, 0x0a), "csv", "not valid UTF-8"));
+  it("what is not text or bytes, with INVALID_ARRAY", () => {
+    expect(() => readCsv(42 as never)).toThrow(expect.objectContaining({ code: "INVALID_ARRAY" }));
+  });
+});
+
+describe("writeCsv", () => {
+  it("writes Python's float format, one row per line, and reads back bit for bit", () => {
+    const data = Float64Array.of(0.1, -0, 1e16, 6.947019049596736e-5, NaN, -Infinity);
+    const text = writeCsv({ data, shape: [2, 3] });
+    expect(text).toBe("0.1,-0.0,1e+16\n6.947019049596736e-05,nan,-inf\n");
+    expect(readCsv(text).data).toEqual(data);
+  });
+
+  it("writes float32 as its shortest digits, which read back to the same float32", () => {
+    const data = Float32Array.of(0.1, 1 / 3, 16777216, 1e-5);
+    const text = writeCsv({ data, shape: [4] }, { columns: ["v"] });
+    expect(text).toBe("v\n0.1\n0.33333334\n16777216.0\n1e-05\n");
+    expect(Float32Array.from(readCsv(text).data)).toEqual(data);
+  });
+
+  it("writes nothing for no rows, and refuses what it cannot write", () => {
+    expect(writeCsv({ data: new Float64Array(0), shape: [0, 3] })).toBe("");
+    const bad = (array: unknown, options?: unknown) => expect(() => writeCsv(array as never, options as never)).toThrow(expect.objectContaining({ code: "INVALID_ARRAY" }));
+    bad({ data: new Float64Array(8), shape: [2, 2, 2] });
+    bad({ data: new Float64Array(0), shape: [2, 0] });
+    bad({ data: new Float64Array(2), shape: [1, 2] }, { columns: ["a"] });
+    bad({ data: new Float64Array(2), shape: [1, 2] }, { columns: ["a", "b,c"] });
+  });
+});
+
+describe("readCsv options", () => {
+  it("refuses a header option that is not true, false or auto, with INVALID_OPTION", () => {
+    expect(() => readCsv("1\n", { header: "yes" as never })).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
+  });
+});
