@@ -1,11 +1,11 @@
 // Running the built CLI (npm test builds dist/ first) as a user does, in a child process: shared by
 // the test/cli*.test.ts files.
 import { spawn, spawnSync, type SpawnOptions, type SpawnSyncOptions } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect } from "vitest";
+import { afterAll, expect } from "vitest";
 
 export const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 /** A network of one of everything: millions of iterations a second, for long runs and big files. */
@@ -24,9 +24,20 @@ export async function runAsync(args: readonly string[], options: SpawnOptions = 
   return { status: code, signal, stdout: seen.stdout, stderr: seen.stderr };
 }
 
-/** A fresh temporary directory. */
+const made: string[] = [];
+// Some runs leave tens of megabytes of --json: every directory made here goes when its file's tests end.
+afterAll(() => {
+  for (const dir of made.splice(0)) {
+    chmodSync(dir, 0o700);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A fresh temporary directory, removed after the test file. */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "twolayer-cli-"));
+  const dir = mkdtempSync(join(tmpdir(), "twolayer-cli-"));
+  made.push(dir);
+  return dir;
 }
 
 /** A CLI run we watch as it goes: its output so far, and its exit. */
