@@ -3,7 +3,7 @@
 // the target once complete. A reader, a crash or a second Ctrl-C thus sees the old file or the new
 // one, never half of one; `abandonWrites` (for that second Ctrl-C) removes the temporary files.
 import { randomBytes } from "node:crypto";
-import { createWriteStream, rmSync } from "node:fs";
+import { createWriteStream, openSync, rmSync } from "node:fs";
 import { chmod, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
@@ -43,9 +43,12 @@ export async function writeOutput(target: OutputTarget, chunks: Chunks): Promise
   const source = Readable.from(chunks, { objectMode: true, highWaterMark: 1 });
   if (!target.replace) return pipeline(source, createWriteStream(target.target));
   const temp = tempPath(dirname(target.target));
+  // Created synchronously, so that the file exists exactly while it is in inFlight: a signal handler
+  // (which runs between our tasks) can then never remove it before an asynchronous open creates it.
+  const fd = openSync(temp, "wx");
   inFlight.add(temp);
   try {
-    await pipeline(source, createWriteStream(temp, { flags: "wx" }));
+    await pipeline(source, createWriteStream(temp, { fd }));
     if (target.mode !== undefined) await chmod(temp, target.mode);
     await rename(temp, target.target);
   } catch (error) {
