@@ -1,7 +1,7 @@
 import { TwoLayerError } from "./errors.js";
 import { jsKernels } from "./js-kernels.js";
 import { BYTES, type Block, type DType, type FloatArray, type Kernels } from "./kernels.js";
-import { loadBuild, relaxedSimdSupported, simdSupported, type LoadedBuild, type WasmBuild, type WasmSource } from "./loader.js";
+import { loadBuild, relaxedSimdFlagSet, relaxedSimdSupported, simdSupported, type LoadedBuild, type WasmBuild, type WasmSource } from "./loader.js";
 import { jsSpace, type Space } from "./memory.js";
 import { autoThreads, partialCount, threadedKernels, threadsUnavailable, ThreadPool } from "./threads.js";
 import { wasmKernels, wasmSpace } from "./wasm-kernels.js";
@@ -126,7 +126,10 @@ export async function engine(options: EngineOptions): Promise<Engine> {
   if (options.fma) {
     if (!simd) fallbacks.push("fma: true needs WebAssembly SIMD, which this engine lacks; ran without FMA");
     else if (await relaxedSimdSupported()) fma = true;
-    else fallbacks.push("fma: true, but this engine does not support relaxed SIMD; ran without FMA");
+    else {
+      const flag = relaxedSimdFlagSet(); // Node 20: we turned V8's flag on, and it was not enough
+      fallbacks.push(`fma: true, but this engine does not support relaxed SIMD${flag ? ` (not even with V8's ${flag}, which we set)` : ""}; ran without FMA`);
+    }
   }
   const wanted = options.threads === "auto" ? await autoThreads() : options.threads;
   if (wanted > 1) {

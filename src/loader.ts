@@ -1,5 +1,6 @@
-import { instantiate } from "@assemblyscript/loader";
+import { demangle, instantiate } from "@assemblyscript/loader";
 import { TwoLayerError } from "./errors.js";
+import { isOwnResponse, isResponse, isUrl, isWasmModule } from "./realm.js";
 
 /**
  * The builds of assembly/ (one source, built five ways by scripts/build-wasm.mjs):
@@ -126,22 +127,28 @@ function isNode(): boolean {
   return typeof nodeProcess()?.versions?.node === "string";
 }
 
+/** The V8 flag that turns relaxed SIMD on in Node 20 (Node 21's V8 and later have it on by default). */
+const RELAXED_SIMD_FLAG = "--experimental-wasm-relaxed-simd";
+
 let relaxedFlagTried = false;
+let relaxedFlagSet = false;
 
 /**
  * Whether this engine runs relaxed SIMD (the `fma` builds). Node 20's V8 has it behind
  * `--experimental-wasm-relaxed-simd`, which Node refuses in NODE_OPTIONS; setting it from inside the
- * process with `v8.setFlagsFromString` before compiling works, so in Node we set it once, here (it
- * only adds a feature; later Node versions have it on already).
+ * process with `v8.setFlagsFromString` before compiling works, so on Node 20 (and only there: later
+ * versions have it on already) we set it once, here; it only adds a feature.
  */
 export async function relaxedSimdSupported(): Promise<boolean> {
   if (validates(RELAXED_SIMD_PROBE)) return true;
-  if (!relaxedFlagTried && isNode() && !("Deno" in globalThis) && !("Bun" in globalThis)) {
+  const major = Number(nodeProcess()?.versions?.node?.split(".")[0]);
+  if (!relaxedFlagTried && isNode() && major < 21 && !("Deno" in globalThis) && !("Bun" in globalThis)) {
     relaxedFlagTried = true;
     try {
       const name = "node:v8";
-      const v8 = (await import(/* @vite-ignore */ name)) as typeof import("node:v8");
-      v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
+      const v8 = (await import(/* webpackIgnore: true */ /* @vite-ignore */ name)) as typeof import("node:v8");
+      v8.setFlagsFromString(RELAXED_SIMD_FLAG);
+      relaxedFlagSet = true;
     } catch {
       // not Node after all, or flags are locked: relaxed SIMD stays unavailable
     }
@@ -149,9 +156,18 @@ export async function relaxedSimdSupported(): Promise<boolean> {
   return validates(RELAXED_SIMD_PROBE);
 }
 
+/** The V8 flag relaxedSimdSupported set (on Node 20), for messages; undefined where it set none. */
+export function relaxedSimdFlagSet(): string | undefined {
+  return relaxedFlagSet ? RELAXED_SIMD_FLAG : undefined;
+}
+
 /** The shipped file of a build, relative to this module (src/ in the repo, dist/ in the package). */
 export function defaultWasmUrl(build: WasmBuild): URL {
-  return new URL(`../build/${BUILD_FILES[build]}`, import.meta.url);
+  // Not a literal, and webpackIgnore: bundlers leave this fallback alone (Rollup's import-meta-assets
+  // plugin rejects a template literal without an extension); the package entries name each file
+  // with a literal of its own, which bundlers copy.
+  const file = `../build/${BUILD_FILES[build]}`;
+  return new URL(/* webpackIgnore: true */ file, import.meta.url);
 }
 
 // Node's fetch cannot read file: URLs, so in Node (and Bun, which sets process.versions.node) we
@@ -159,15 +175,25 @@ export function defaultWasmUrl(build: WasmBuild): URL {
 async function fetchBytes(url: URL): Promise<ArrayBuffer | Response> {
   if (url.protocol === "file:" && isNode()) {
     const fs = "node:fs/promises";
-    const { readFile } = (await import(/* @vite-ignore */ fs)) as typeof import("node:fs/promises");
+    const { readFile } = (await import(/* webpackIgnore: true */ /* @vite-ignore */ fs)) as typeof import("node:fs/promises");
     const bytes = await readFile(url);
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
   return fetch(url);
 }
 
-function isResponse(value: unknown): value is Response {
-  return typeof Response === "function" && value instanceof Response;
+/**
+ * Instantiates a module compiled in another realm (a vm context, Vercel's edge runtime, an iframe).
+ * @assemblyscript/loader takes a module only if it is `instanceof WebAssembly.Module`, and would try
+ * to compile any other (which fails, and is forbidden where only modules are allowed); the engine
+ * instantiates any realm's module, so we do that and hand the exports to the loader's demangle.
+ */
+async function instantiateForeign(module: WebAssembly.Module, imports: { env?: Record<string, unknown> }) {
+  const abort = (_message: number, _file: number, line: number, column: number): never => {
+    throw new Error(`wasm abort at ${line}:${column}`); // the loader's own abort decodes the message; ours cannot
+  };
+  const instance = await WebAssembly.instantiate(module, { env: { ...imports.env, abort } });
+  return { module, exports: demangle<Record<string, unknown>>(instance.exports) };
 }
 
 /** Instantiates a build from `source` (default: the shipped file) and returns its exports. */
@@ -189,18 +215,21 @@ export async function loadBuild(
 ): Promise<LoadedBuild> {
   try {
     let input = await source;
-    if (typeof input === "string" || input instanceof URL) input = await fetchBytes(new URL(input, import.meta.url));
-    // Streaming compilation insists on Content-Type application/wasm; many servers send another.
-    if (isResponse(input) && !/^application\/wasm\b/.test(input.headers.get("Content-Type") ?? "")) {
+    // Brand checks (realm.ts), not instanceof: the value may come from another realm.
+    if (typeof input === "string" || isUrl(input)) input = await fetchBytes(new URL(/* webpackIgnore: true */ input, import.meta.url));
+    // Streaming compilation insists on Content-Type application/wasm (many servers send another) and on
+    // a Response of this realm's Fetch; we read any other Response ourselves.
+    if (isResponse(input) && !(isOwnResponse(input) && /^application\/wasm\b/.test(input.headers.get("Content-Type") ?? ""))) {
       if (!input.ok) throw new Error(`HTTP ${input.status} ${input.statusText} for ${input.url || "the wasm file"}`);
       input = await input.arrayBuffer();
     }
     const shared = THREADED_BUILDS.includes(build);
     const memory = shared ? new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true }) : undefined;
-    const { exports, module } = await instantiate<Record<string, unknown>>(
-      input as WebAssembly.Module | BufferSource | Response | PromiseLike<Response>,
-      memory ? { env: { memory } } : {},
-    );
+    const imports = memory ? { env: { memory } } : {};
+    const { exports, module } =
+      isWasmModule(input) && !(input instanceof WebAssembly.Module)
+        ? await instantiateForeign(input, imports)
+        : await instantiate<Record<string, unknown>>(input as WebAssembly.Module | BufferSource | Response | PromiseLike<Response>, imports);
     const wasm = exports as unknown as WasmExports;
     return { build, exports: wasm, module, memory: memory ?? wasm.memory };
   } catch (cause) {

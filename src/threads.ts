@@ -62,7 +62,7 @@ async function platform(): Promise<Platform | string> {
   if (typeof g.process?.versions?.node === "string" && g.Deno === undefined) {
     try {
       const name = "node:worker_threads";
-      const { Worker } = (await import(/* @vite-ignore */ name)) as typeof import("node:worker_threads");
+      const { Worker } = (await import(/* webpackIgnore: true */ /* @vite-ignore */ name)) as typeof import("node:worker_threads");
       return {
         mainMayWait: true,
         start(onMessage, onError) {
@@ -114,7 +114,7 @@ export async function autoThreads(): Promise<number> {
   if (typeof g.process?.versions?.node === "string") {
     try {
       const name = "node:os";
-      const os = (await import(/* @vite-ignore */ name)) as typeof import("node:os");
+      const os = (await import(/* webpackIgnore: true */ /* @vite-ignore */ name)) as typeof import("node:os");
       return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
     } catch {
       // fall through
