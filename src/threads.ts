@@ -1,6 +1,6 @@
 import { TwoLayerError } from "./errors.js";
 import { BYTES, panelsLength, type Block, type DType, type Kernels } from "./kernels.js";
-import type { LoadedBuild } from "./loader.js";
+import type { LoadedBuild, WasmExports } from "./loader.js";
 import type { Space } from "./memory.js";
 import { CONTROL, QUIT, ROW_FLOATS, rowsByte, workerSource, type WorkerInit } from "./threads-worker.js";
 import { wasmFunctions, wasmKernels } from "./wasm-kernels.js";
@@ -124,7 +124,7 @@ export async function autoThreads(): Promise<number> {
 }
 
 /** The export names a chunk may run, indexed by op. */
-const OPS = ["gemm_pn_f64_4x4", "gemm_pn_f32_4x8", "gemm_tn_f64_4x4", "gemm_tn_f32_4x8", "sgd_f64", "sgd_f32"] as const;
+const OPS = ["gemm_pn_f64", "gemm_pn_f32", "gemm_tn_f64", "gemm_tn_f32", "sgd_f64", "sgd_f32"] as const;
 type Op = (typeof OPS)[number];
 
 /** `threads − 1` workers on one shared memory, and the control block they watch. */
@@ -134,7 +134,7 @@ export class ThreadPool {
   private readonly ctl: Int32Array;
   private readonly rows: Float64Array;
   private readonly fns: ((...args: number[]) => void)[];
-  private readonly takeChunk: (ctl: number, t: number, threads: number) => number;
+  private readonly takeChunk: WasmExports["take_chunk"];
   private closed = false;
 
   private constructor(
@@ -149,9 +149,8 @@ export class ThreadPool {
     this.maxChunks = 4 * threads;
     this.ctl = new Int32Array(loaded.memory.buffer, control, CONTROL.NEXT + threads);
     this.rows = new Float64Array(loaded.memory.buffer, control + rowsByte(threads), ROW_FLOATS * this.maxChunks);
-    const exports = loaded.exports as unknown as Record<string, (...args: number[]) => number>;
-    this.fns = OPS.map((name) => exports[name]);
-    this.takeChunk = exports.take_chunk;
+    this.fns = OPS.map((name) => loaded.exports[name]);
+    this.takeChunk = loaded.exports.take_chunk;
   }
 
   /** Starts `threads − 1` workers on the loaded threaded build; rejects with the reason if they cannot start. */
@@ -218,7 +217,8 @@ export class ThreadPool {
     Atomics.add(ctl, CONTROL.EPOCH, 1);
     if (Atomics.load(ctl, CONTROL.SLEEPERS) > 0) Atomics.notify(ctl, CONTROL.EPOCH);
     let failed: unknown;
-    for (let i = this.takeChunk(control, 0, threads); i >= 0; i = this.takeChunk(control, 0, threads)) {
+    const counters = control + 4 * CONTROL.NEXT;
+    for (let i = this.takeChunk(counters, chunks, 0, threads); i >= 0; i = this.takeChunk(counters, chunks, 0, threads)) {
       const r = ROW_FLOATS * i;
       try {
         fns[rows[r]](rows[r + 1], rows[r + 2], rows[r + 3], rows[r + 4], rows[r + 5], rows[r + 6], rows[r + 7]);
@@ -275,8 +275,8 @@ export function threadedKernels(loaded: LoadedBuild, dtype: DType, pool: ThreadP
   const f = wasmFunctions(loaded.exports, dtype);
   const S = BYTES[dtype];
   const T = pool.threads;
-  const pnOp: Op = dtype === "f64" ? "gemm_pn_f64_4x4" : "gemm_pn_f32_4x8";
-  const tnOp: Op = dtype === "f64" ? "gemm_tn_f64_4x4" : "gemm_tn_f32_4x8";
+  const pnOp: Op = `gemm_pn_${dtype}`;
+  const tnOp: Op = `gemm_tn_${dtype}`;
   const sgdOp: Op = dtype === "f64" ? "sgd_f64" : "sgd_f32";
   return {
     ...one,
