@@ -137,9 +137,9 @@ const GATHERED: bool = true;
 
 // C[m×n] = Σ_p A(i, p)·B(p, j), A and B addressed as the header says. Column blocks outside (as wide
 // as the tiles allow: two vectors, then one, then single columns), row blocks inside, so a k×(tile
-// width) strip of B stays in L1 while A streams past it.
+// width) strip of B stays in L1 while A streams past it: gemm_pn's order, whose panels stream.
 // @ts-ignore: decorator
-@inline function gemm_tiled<T>(
+@inline function sweep<T>(
   c: usize, m: i32, n: i32, k: i32,
   a: usize, aBlock: usize, aRow: usize, aStep: usize, aLayout: i32,
   b: usize, bCol: usize, bStep: usize, gathered: bool,
@@ -154,26 +154,40 @@ const GATHERED: bool = true;
   for (; j < n; j++) columnBlock<T>(LANE, j, c, m, n, k, a, aBlock, aRow, aStep, aLayout, b, bCol, bStep, gathered);
 }
 
-// The four products, each gemm_tiled with the strides gemm.ts gives it.
+// The same, one 4-row block of C at a time, so that the block's A stays in L1 while B streams past
+// it: the order of gemm_nn, gemm_tn and gemm_nt, whose A rows are not packed.
+// @ts-ignore: decorator
+@inline function sweepRowBlocks<T>(
+  c: usize, m: i32, n: i32, k: i32,
+  a: usize, aBlock: usize, aRow: usize, aStep: usize, aLayout: i32,
+  b: usize, bCol: usize, bStep: usize, gathered: bool,
+): void {
+  const ldc = <usize>n * sizeof<T>();
+  for (let i = 0; i < m; i += 4) {
+    sweep<T>(c + <usize>i * ldc, min(4, m - i), n, k, a + <usize>(i >> 2) * aBlock, aBlock, aRow, aStep, aLayout, b, bCol, bStep, gathered);
+  }
+}
+
+// The four products, each swept with the strides gemm.ts gives it.
 
 export function gemm_nn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void {
   const S = <usize>sizeof<T>();
   const K = <usize>k * S;
-  gemm_tiled<T>(c, m, n, k, a, 4 * K, K, S, ROWS, b, S, <usize>n * S, CONTIGUOUS);
+  sweepRowBlocks<T>(c, m, n, k, a, 4 * K, K, S, ROWS, b, S, <usize>n * S, CONTIGUOUS);
 }
 
 export function gemm_tn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void {
   const S = <usize>sizeof<T>();
-  gemm_tiled<T>(c, m, n, k, a, 4 * S, S, <usize>lda * S, SIDE_BY_SIDE, b, S, <usize>n * S, CONTIGUOUS);
+  sweepRowBlocks<T>(c, m, n, k, a, 4 * S, S, <usize>lda * S, SIDE_BY_SIDE, b, S, <usize>n * S, CONTIGUOUS);
 }
 
 export function gemm_nt<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void {
   const S = <usize>sizeof<T>();
   const K = <usize>k * S;
-  gemm_tiled<T>(c, m, n, k, a, 4 * K, K, S, ROWS, b, K, S, GATHERED);
+  sweepRowBlocks<T>(c, m, n, k, a, 4 * K, K, S, ROWS, b, K, S, GATHERED);
 }
 
 export function gemm_pn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void {
   const S = <usize>sizeof<T>();
-  gemm_tiled<T>(c, m, n, k, a, <usize>lda * S, S, 4 * S, PANELS, b, S, <usize>n * S, CONTIGUOUS);
+  sweep<T>(c, m, n, k, a, <usize>lda * S, S, 4 * S, PANELS, b, S, <usize>n * S, CONTIGUOUS);
 }
