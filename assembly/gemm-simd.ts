@@ -127,12 +127,15 @@ const GATHERED: bool = true;
   const ldc = <usize>n * S;
   const cj = c + <usize>j * S;
   const bj = b + <usize>j * bCol;
-  const whole = aLayout == PANELS ? m : m & ~3; // rows read as whole blocks
+  // The rows read with the layout's own addressing: all but a SIDE_BY_SIDE A's partial last block.
+  const own = aLayout == SIDE_BY_SIDE ? m & ~3 : m;
   let i = 0;
-  for (; i < whole; i += 4) {
+  for (; i < own; i += 4) {
     tile<T>(width, cj + <usize>i * ldc, ldc, min(4, m - i), k, a + <usize>(i >> 2) * aBlock, aRow, aStep, aLayout != ROWS, bj, bCol, bStep, gathered);
   }
-  if (i < m) tile<T>(width, cj + <usize>i * ldc, ldc, m - i, k, a + <usize>(i >> 2) * aBlock, aRow, aStep, false, bj, bCol, bStep, gathered);
+  if (aLayout == SIDE_BY_SIDE && i < m) {
+    tile<T>(width, cj + <usize>i * ldc, ldc, m - i, k, a + <usize>(i >> 2) * aBlock, aRow, aStep, false, bj, bCol, bStep, gathered);
+  }
 }
 
 // C[m×n] = Σ_p A(i, p)·B(p, j), A and B addressed as the header says. Column blocks outside (as wide
