@@ -34,14 +34,13 @@ const ONE: i32 = 1;
 const LANE: i32 = 0;
 
 // How the A values of one 4-row block of C sit at one p (each product's compile-time choice):
-// ROWS: row r's is r·aRow bytes after row 0's (row-major A).
-// SIDE_BY_SIDE: adjacent (aRow = S; gemm_tn, whose stored A holds them in its row p), read through the
-//   loads' offset immediates, which keeps 3 address adds out of the inner loop; a partial last
-//   block (m % 4 rows) is read as ROWS, so that no byte past A's last column is read.
-// PANELS: adjacent, and a partial last block's missing rows are padding inside the panels (gemm_pn).
-const ROWS: i32 = 0;
-const SIDE_BY_SIDE: i32 = 1;
-const PANELS: i32 = 2;
+// STRIDED: row r's is r·aRow bytes after row 0's (row-major A); a partial last block (m % 4 rows)
+//   reads its missing rows from its last real row.
+// ADJACENT: side by side (aRow = S: the panels of gemm_pn; gemm_tn's A, whose row p holds them), read
+//   through the loads' offset immediates, which keeps 3 address adds out of the inner loop. A partial
+//   block reads all 4, which only the panels allow (their padding rows); gemm_tn's is read STRIDED.
+const STRIDED: bool = false;
+const ADJACENT: bool = true;
 
 // How B's vector of columns j… at one p is read: adjacent, or one lane from each of B's stored rows.
 const CONTIGUOUS: bool = false;
@@ -120,21 +119,15 @@ const GATHERED: bool = true;
 // @ts-ignore: decorator
 @inline function columnBlock<T>(
   width: i32, j: i32, c: usize, m: i32, n: i32, k: i32,
-  a: usize, aBlock: usize, aRow: usize, aStep: usize, aLayout: i32,
+  a: usize, aBlock: usize, aRow: usize, aStep: usize, adjacent: bool,
   b: usize, bCol: usize, bStep: usize, gathered: bool,
 ): void {
   const S = <usize>sizeof<T>();
   const ldc = <usize>n * S;
   const cj = c + <usize>j * S;
   const bj = b + <usize>j * bCol;
-  // The rows read with the layout's own addressing: all but a SIDE_BY_SIDE A's partial last block.
-  const own = aLayout == SIDE_BY_SIDE ? m & ~3 : m;
-  let i = 0;
-  for (; i < own; i += 4) {
-    tile<T>(width, cj + <usize>i * ldc, ldc, min(4, m - i), k, a + <usize>(i >> 2) * aBlock, aRow, aStep, aLayout != ROWS, bj, bCol, bStep, gathered);
-  }
-  if (aLayout == SIDE_BY_SIDE && i < m) {
-    tile<T>(width, cj + <usize>i * ldc, ldc, m - i, k, a + <usize>(i >> 2) * aBlock, aRow, aStep, false, bj, bCol, bStep, gathered);
+  for (let i = 0; i < m; i += 4) {
+    tile<T>(width, cj + <usize>i * ldc, ldc, min(4, m - i), k, a + <usize>(i >> 2) * aBlock, aRow, aStep, adjacent, bj, bCol, bStep, gathered);
   }
 }
 
@@ -144,30 +137,35 @@ const GATHERED: bool = true;
 // @ts-ignore: decorator
 @inline function sweep<T>(
   c: usize, m: i32, n: i32, k: i32,
-  a: usize, aBlock: usize, aRow: usize, aStep: usize, aLayout: i32,
+  a: usize, aBlock: usize, aRow: usize, aStep: usize, adjacent: bool,
   b: usize, bCol: usize, bStep: usize, gathered: bool,
 ): void {
   const L = 16 / sizeof<T>();
   let j = 0;
-  for (; j + 2 * L <= n; j += 2 * L) columnBlock<T>(TWO, j, c, m, n, k, a, aBlock, aRow, aStep, aLayout, b, bCol, bStep, gathered);
+  for (; j + 2 * L <= n; j += 2 * L) columnBlock<T>(TWO, j, c, m, n, k, a, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered);
   if (j + L <= n) {
-    columnBlock<T>(ONE, j, c, m, n, k, a, aBlock, aRow, aStep, aLayout, b, bCol, bStep, gathered);
+    columnBlock<T>(ONE, j, c, m, n, k, a, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered);
     j += L;
   }
-  for (; j < n; j++) columnBlock<T>(LANE, j, c, m, n, k, a, aBlock, aRow, aStep, aLayout, b, bCol, bStep, gathered);
+  for (; j < n; j++) columnBlock<T>(LANE, j, c, m, n, k, a, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered);
 }
 
 // The same, one 4-row block of C at a time, so that the block's A stays in L1 while B streams past
-// it: the order of gemm_nn, gemm_tn and gemm_nt, whose A rows are not packed.
+// it: the order of gemm_nn, gemm_tn and gemm_nt, whose A rows are not packed. An ADJACENT A's partial
+// last block is read STRIDED, so that no byte past A's last column is read.
 // @ts-ignore: decorator
 @inline function sweepRowBlocks<T>(
   c: usize, m: i32, n: i32, k: i32,
-  a: usize, aBlock: usize, aRow: usize, aStep: usize, aLayout: i32,
+  a: usize, aBlock: usize, aRow: usize, aStep: usize, adjacent: bool,
   b: usize, bCol: usize, bStep: usize, gathered: bool,
 ): void {
   const ldc = <usize>n * sizeof<T>();
   for (let i = 0; i < m; i += 4) {
-    sweep<T>(c + <usize>i * ldc, min(4, m - i), n, k, a + <usize>(i >> 2) * aBlock, aBlock, aRow, aStep, aLayout, b, bCol, bStep, gathered);
+    const rows = min(4, m - i);
+    const ci = c + <usize>i * ldc;
+    const ai = a + <usize>(i >> 2) * aBlock;
+    if (adjacent && rows < 4) sweep<T>(ci, rows, n, k, ai, aBlock, aRow, aStep, STRIDED, b, bCol, bStep, gathered);
+    else sweep<T>(ci, rows, n, k, ai, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered);
   }
 }
 
@@ -176,21 +174,21 @@ const GATHERED: bool = true;
 export function gemm_nn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void {
   const S = <usize>sizeof<T>();
   const K = <usize>k * S;
-  sweepRowBlocks<T>(c, m, n, k, a, 4 * K, K, S, ROWS, b, S, <usize>n * S, CONTIGUOUS);
+  sweepRowBlocks<T>(c, m, n, k, a, 4 * K, K, S, STRIDED, b, S, <usize>n * S, CONTIGUOUS);
 }
 
 export function gemm_tn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void {
   const S = <usize>sizeof<T>();
-  sweepRowBlocks<T>(c, m, n, k, a, 4 * S, S, <usize>lda * S, SIDE_BY_SIDE, b, S, <usize>n * S, CONTIGUOUS);
+  sweepRowBlocks<T>(c, m, n, k, a, 4 * S, S, <usize>lda * S, ADJACENT, b, S, <usize>n * S, CONTIGUOUS);
 }
 
 export function gemm_nt<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void {
   const S = <usize>sizeof<T>();
   const K = <usize>k * S;
-  sweepRowBlocks<T>(c, m, n, k, a, 4 * K, K, S, ROWS, b, K, S, GATHERED);
+  sweepRowBlocks<T>(c, m, n, k, a, 4 * K, K, S, STRIDED, b, K, S, GATHERED);
 }
 
 export function gemm_pn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void {
   const S = <usize>sizeof<T>();
-  sweep<T>(c, m, n, k, a, <usize>lda * S, S, 4 * S, PANELS, b, S, <usize>n * S, CONTIGUOUS);
+  sweep<T>(c, m, n, k, a, <usize>lda * S, S, 4 * S, ADJACENT, b, S, <usize>n * S, CONTIGUOUS);
 }
