@@ -1,5 +1,6 @@
 // The squared-error loss fused with its gradient.
 
+import { disjoint, inMemory, sameOrDisjoint } from "./asserts";
 import { at } from "./pointers";
 
 // Returns Σ (pred[i] − y[i])² over len elements (len ≥ 1) — a sum, not a mean — and writes
@@ -8,6 +9,10 @@ import { at } from "./pointers";
 // odd tail; the f32 SIMD build widens to f64 pairs the same way. The scalar build adds in order.
 // Overwrites grad; grad may be pred itself but must not otherwise overlap pred or y.
 function sse_loss_grad<T>(grad: usize, pred: usize, y: usize, len: i32): f64 {
+  assert(len >= 1, "sse_loss_grad: len must be >= 1");
+  assert(inMemory<T>(grad, len) && inMemory<T>(pred, len) && inMemory<T>(y, len), "sse_loss_grad: grad, pred or y is outside memory");
+  assert(sameOrDisjoint<T>(grad, pred, len), "sse_loss_grad: grad overlaps pred without being pred");
+  assert(disjoint<T>(grad, len, y, len), "sse_loss_grad: grad overlaps y");
   let i = 0;
   let sum: f64 = 0;
   if (ASC_FEATURE_SIMD) {

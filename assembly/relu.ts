@@ -2,12 +2,16 @@
 // The SIMD build does LANES = 16 / sizeof<T>() elements per v128 and the len % LANES tail one by one;
 // both builds give the same bits.
 
+import { disjoint, inMemory, sameOrDisjoint } from "./asserts";
 import { at } from "./pointers";
 
 // out[i] = max(h[i], 0) as numpy's np.maximum(h, 0): NaN stays NaN, −0 becomes +0 (wasm's max orders
 // −0 below +0 and propagates NaN). Overwrites out; out may be h itself (in place) but must not
 // otherwise overlap it.
 function relu_forward<T>(out: usize, h: usize, len: i32): void {
+  assert(len >= 1, "relu_forward: len must be >= 1");
+  assert(inMemory<T>(out, len) && inMemory<T>(h, len), "relu_forward: out or h is outside memory");
+  assert(sameOrDisjoint<T>(out, h, len), "relu_forward: out overlaps h without being h");
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const L = 16 / sizeof<T>();
@@ -21,6 +25,9 @@ function relu_forward<T>(out: usize, h: usize, len: i32): void {
 // gradient), else unchanged. In place on grad (len elements); h is the pre-activation, read only,
 // and must not overlap grad.
 function relu_backward<T>(grad: usize, h: usize, len: i32): void {
+  assert(len >= 1, "relu_backward: len must be >= 1");
+  assert(inMemory<T>(grad, len) && inMemory<T>(h, len), "relu_backward: grad or h is outside memory");
+  assert(disjoint<T>(grad, len, h, len), "relu_backward: h overlaps grad");
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const L = 16 / sizeof<T>();

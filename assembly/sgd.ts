@@ -1,11 +1,15 @@
 // Plain SGD, in place.
 
+import { disjoint, inMemory } from "./asserts";
 import { at } from "./pointers";
 
 // w[i] −= lr·g[i] over len elements (len ≥ 1), as numpy's w -= learning_rate * grad: the product
 // lr·g[i] is rounded to T, then subtracted (no fused multiply-add), so every build gives the same
 // bits. Updates w in place; g is read only and must not overlap w.
 function sgd<T>(w: usize, g: usize, lr: T, len: i32): void {
+  assert(len >= 1, "sgd: len must be >= 1");
+  assert(inMemory<T>(w, len) && inMemory<T>(g, len), "sgd: w or g is outside memory");
+  assert(disjoint<T>(w, len, g, len), "sgd: g overlaps w");
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const L = 16 / sizeof<T>();

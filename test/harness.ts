@@ -2,7 +2,7 @@
 // test values, and a mixed-tolerance comparison whose failure names the index, both values and shape.
 import { expect } from "vitest";
 import type { Block, DType, FloatArray, Kernels } from "../src/kernels.js";
-import type { WasmBuild, WasmExports } from "../src/builds/builds.js";
+import { BUILD_FILES, type WasmBuild, type WasmExports } from "../src/builds/builds.js";
 import { relaxedSimdSupported } from "../src/builds/features.js";
 import { loadBuild } from "../src/builds/load.js";
 import { defaultWasmUrl } from "../src/builds/source.js";
@@ -10,21 +10,37 @@ import { NumpyRandomState } from "../src/numpy/random-state.js";
 import { wasmKernels } from "../src/wasm-kernels.js";
 
 export const BUILDS: WasmBuild[] = ["simd", "scalar", "fma", "threads", "threads-fma"];
+/**
+ * The debug builds (asconfig.json's *-debug targets, in build/debug/, never shipped): the simd and
+ * scalar builds with AssemblyScript's asserts on, so a call breaking a kernel's contract aborts.
+ */
+export const DEBUG_BUILDS = ["simd-debug", "scalar-debug"] as const;
+/** Every build the kernel tests run on. */
+export type TestBuild = WasmBuild | (typeof DEBUG_BUILDS)[number];
+/** The shipped build a debug build is the asserting twin of (the build itself for the others). */
+export const releaseOf = (build: TestBuild): WasmBuild => (build === "simd-debug" ? "simd" : build === "scalar-debug" ? "scalar" : build);
 /** Builds whose products are bit-identical to the reference in f64 (no fused multiply-add). */
-export const exact = (build: WasmBuild): boolean => !build.includes("fma");
+export const exact = (build: TestBuild): boolean => !build.includes("fma");
 export const DTYPES: DType[] = ["f64", "f32"];
 
-const loaded = new Map<WasmBuild, Promise<WasmExports>>();
-export function wasm(build: WasmBuild): Promise<WasmExports> {
+/** Where a debug build's file is (the shipped builds load from their default URL). */
+export function debugWasmUrl(build: (typeof DEBUG_BUILDS)[number]): URL {
+  return new URL(`../build/debug/${BUILD_FILES[releaseOf(build)]}`, import.meta.url);
+}
+
+const loaded = new Map<TestBuild, Promise<WasmExports>>();
+export function wasm(build: TestBuild): Promise<WasmExports> {
   if (!loaded.has(build)) {
     // The FMA builds need relaxed SIMD, which Node 20 enables only once asked (see builds/features.ts).
     const ready = build.includes("fma") ? relaxedSimdSupported() : Promise.resolve(true);
-    loaded.set(build, ready.then(async () => (await loadBuild(build, defaultWasmUrl(build))).exports));
+    const release = releaseOf(build);
+    const source = build === "simd-debug" || build === "scalar-debug" ? debugWasmUrl(build) : defaultWasmUrl(release);
+    loaded.set(build, ready.then(async () => (await loadBuild(release, source)).exports));
   }
   return loaded.get(build)!;
 }
 
-export async function kernelsFor(build: WasmBuild, dtype: DType): Promise<Kernels> {
+export async function kernelsFor(build: TestBuild, dtype: DType): Promise<Kernels> {
   return wasmKernels(await wasm(build), dtype);
 }
 

@@ -1,10 +1,14 @@
-// Every wasm kernel, every build (SIMD, scalar, FMA, threads, threads-FMA), both dtypes, against the
-// plain TypeScript reference on odd shapes (sizes of 1, primes, every SIMD tail and micro-kernel
-// tail), with guard values around every buffer.
+// Every wasm kernel, every build (SIMD, scalar, FMA, threads, threads-FMA, and the SIMD and scalar
+// debug builds with asserts on), both dtypes, against the plain TypeScript reference on odd shapes
+// (sizes of 1, primes, every SIMD tail and micro-kernel tail), with guard values around every buffer;
+// the debug builds refusing calls that break a contract, and the shipped builds carrying no asserts.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import * as ref from "../src/js-kernels.js";
 import { panelsLength, type DType } from "../src/kernels.js";
-import { BUILDS, DTYPES, EPSILON, exact, expectClose, expectSame, guardedBlock, kernelsFor, randomValues, wasm } from "./harness.js";
+import type { WasmExports } from "../src/builds/builds.js";
+import { defaultWasmUrl } from "../src/builds/source.js";
+import { BUILDS, DEBUG_BUILDS, DTYPES, EPSILON, debugWasmUrl, exact, expectClose, expectSame, guardedBlock, kernelsFor, randomValues, wasm, type TestBuild } from "./harness.js";
 
 // [m, k, n]: ones, primes, tails of every SIMD width (2 lanes f64, 4 lanes f32), and the seed network's.
 // The micro-kernels' tiles are 4 rows × 4 (f64) or 8 (f32) columns, then a 1-vector tile, then single
@@ -34,9 +38,12 @@ function reference(gemm: Gemm | "gemm_pn", a: number[], b: number[], m: number, 
   return { c, abs };
 }
 
-describe.each(BUILDS)("%s build", (build) => {
+const ALL_BUILDS: TestBuild[] = [...BUILDS, ...DEBUG_BUILDS];
+
+describe.each(ALL_BUILDS)("%s build", (build) => {
   describe.each(DTYPES)("%s", (dtype: DType) => {
-    // The kernels the backend uses: the micro-kernels in SIMD builds, the plain loops in the scalar one.
+    // The kernels the backend uses: the micro-kernels in SIMD builds, the plain loops in the scalar one
+    // (every build exports them under the same names).
     for (const gemm of ["gemm_nn", "gemm_tn", "gemm_nt", "gemm_pn"] as const) {
       it(`${gemm} matches the reference on ${SHAPES.length} shapes`, async () => {
         const w = await wasm(build);
@@ -72,76 +79,48 @@ describe.each(BUILDS)("%s build", (build) => {
       });
     }
 
-    if (build !== "scalar") {
-      // The plain loops stay in every build as the reference; in SIMD builds they vectorize over columns.
-      it("the plain gemm_nn, gemm_tn and gemm_pn exports match the reference bit for bit (f64) on every shape", async () => {
-        const w = await wasm(build);
-        const S = dtype === "f64" ? "f64" : "f32";
-        for (const [m, k, n] of SHAPES) {
-          const a = randomValues(m + k, m * k, dtype);
-          const b = randomValues(n + k, k * n, dtype);
-          const A = guardedBlock(w, dtype, a);
-          const B = guardedBlock(w, dtype, b);
-          const C = guardedBlock(w, dtype, new Array(m * n).fill(0));
-          const P = guardedBlock(w, dtype, new Array(panelsLength(m, k)).fill(0));
-          w[`pack_panels_${S}`](P.offset, A.offset, m, k);
-          for (const gemm of ["gemm_nn", "gemm_tn", "gemm_pn"] as const) {
-            const shape = `${build} ${dtype} plain ${gemm} m=${m} k=${k} n=${n}`;
-            if (gemm === "gemm_pn") w[`gemm_pn_${S}`](C.offset, P.offset, B.offset, m, k, n, 4 * k);
-            else w[`${gemm}_${S}`](C.offset, A.offset, B.offset, m, k, n);
-            const { c, abs } = reference(gemm, a, b, m, k, n);
-            if (dtype === "f64") expectSame(C.array, c, shape);
-            else expectClose(C.array, c, (i) => (k + 2) * EPSILON[dtype] * abs[i], shape);
-            C.checkGuards(shape);
-          }
-          [A, B, C, P].forEach((X) => X.free());
-        }
-      });
-
-      // How threads cut the big products: gemm_pn over a K range of larger panels, gemm_tn over a
-      // range of C rows with A's full row stride.
-      it("gemm_pn on a K range (lda > 4k) and gemm_tn on a row range (lda > m) compute exactly that part", async () => {
-        const w = await wasm(build);
-        const S = dtype === "f64" ? "f64" : "f32";
-        const tile = dtype === "f64" ? "4x4" : "4x8";
-        const bytes = dtype === "f64" ? 8 : 4;
-        for (const [m, K, n, p0, p1] of [[9, 23, 13, 5, 17], [64, 100, 10, 50, 100], [3, 7, 9, 0, 3]]) {
-          const a = randomValues(m * K, m * K, dtype);
-          const b = randomValues(K * n, K * n, dtype);
-          const A = guardedBlock(w, dtype, a);
-          const B = guardedBlock(w, dtype, b);
-          const P = guardedBlock(w, dtype, new Array(panelsLength(m, K)).fill(0));
-          const C = guardedBlock(w, dtype, new Array(m * n).fill(0));
-          w[`pack_panels_${S}`](P.offset, A.offset, m, K);
-          w[`gemm_pn_${S}_${tile}`]!(C.offset, P.offset + 4 * p0 * bytes, B.offset + p0 * n * bytes, m, p1 - p0, n, 4 * K);
-          // The reference on the sub-matrices A[:, p0:p1] and B[p0:p1, :].
-          const aPart = Float64Array.from({ length: m * (p1 - p0) }, (_, e) => a[Math.floor(e / (p1 - p0)) * K + p0 + (e % (p1 - p0))]);
-          const want = new Float64Array(m * n);
-          ref.gemm_nn(want, aPart, Float64Array.from(b.slice(p0 * n, p1 * n)), m, p1 - p0, n);
-          const shape = `${build} ${dtype} gemm_pn K range [${p0}, ${p1}) of ${m}×${K}×${n}`;
-          if (dtype === "f64" && exact(build)) expectSame(C.array, want, shape);
-          else expectClose(C.array, want, () => (K + 2) * EPSILON[dtype] * 10 * K, shape);
-          C.checkGuards(shape);
-          [A, B, P, C].forEach((X) => X.free());
-        }
-        for (const [M, k, n, i0, i1] of [[23, 9, 13, 4, 17], [1000, 64, 100, 500, 1000], [10, 3, 5, 8, 10]]) {
-          const a = randomValues(M * k + 1, k * M, dtype); // stored k×M
-          const b = randomValues(k * n + 1, k * n, dtype);
-          const A = guardedBlock(w, dtype, a);
-          const B = guardedBlock(w, dtype, b);
-          const C = guardedBlock(w, dtype, new Array((i1 - i0) * n).fill(0));
-          w[`gemm_tn_${S}_${tile}`]!(C.offset, A.offset + i0 * bytes, B.offset, i1 - i0, k, n, M);
-          const full = new Float64Array(M * n);
-          ref.gemm_tn(full, Float64Array.from(a), Float64Array.from(b), M, k, n);
-          const want = full.slice(i0 * n, i1 * n);
-          const shape = `${build} ${dtype} gemm_tn rows [${i0}, ${i1}) of ${M}×${k}×${n}`;
-          if (dtype === "f64" && exact(build)) expectSame(C.array, want, shape);
-          else expectClose(C.array, want, () => (k + 2) * EPSILON[dtype] * 10 * k, shape);
-          C.checkGuards(shape);
-          [A, B, C].forEach((X) => X.free());
-        }
-      });
-    }
+    // How threads cut the big products: gemm_pn over a K range of larger panels, gemm_tn over a
+    // range of C rows with A's full row stride.
+    it("gemm_pn on a K range (lda > 4k) and gemm_tn on a row range (lda > m) compute exactly that part", async () => {
+      const w = await wasm(build);
+      const S = dtype;
+      const bytes = dtype === "f64" ? 8 : 4;
+      for (const [m, K, n, p0, p1] of [[9, 23, 13, 5, 17], [64, 100, 10, 50, 100], [3, 7, 9, 0, 3]]) {
+        const a = randomValues(m * K, m * K, dtype);
+        const b = randomValues(K * n, K * n, dtype);
+        const A = guardedBlock(w, dtype, a);
+        const B = guardedBlock(w, dtype, b);
+        const P = guardedBlock(w, dtype, new Array(panelsLength(m, K)).fill(0));
+        const C = guardedBlock(w, dtype, new Array(m * n).fill(0));
+        w[`pack_panels_${S}`](P.offset, A.offset, m, K);
+        w[`gemm_pn_${S}`](C.offset, P.offset + 4 * p0 * bytes, B.offset + p0 * n * bytes, m, p1 - p0, n, 4 * K);
+        // The reference on the sub-matrices A[:, p0:p1] and B[p0:p1, :].
+        const aPart = Float64Array.from({ length: m * (p1 - p0) }, (_, e) => a[Math.floor(e / (p1 - p0)) * K + p0 + (e % (p1 - p0))]);
+        const want = new Float64Array(m * n);
+        ref.gemm_nn(want, aPart, Float64Array.from(b.slice(p0 * n, p1 * n)), m, p1 - p0, n);
+        const shape = `${build} ${dtype} gemm_pn K range [${p0}, ${p1}) of ${m}×${K}×${n}`;
+        if (dtype === "f64" && exact(build)) expectSame(C.array, want, shape);
+        else expectClose(C.array, want, () => (K + 2) * EPSILON[dtype] * 10 * K, shape);
+        C.checkGuards(shape);
+        [A, B, P, C].forEach((X) => X.free());
+      }
+      for (const [M, k, n, i0, i1] of [[23, 9, 13, 4, 17], [1000, 64, 100, 500, 1000], [10, 3, 5, 8, 10]]) {
+        const a = randomValues(M * k + 1, k * M, dtype); // stored k×M
+        const b = randomValues(k * n + 1, k * n, dtype);
+        const A = guardedBlock(w, dtype, a);
+        const B = guardedBlock(w, dtype, b);
+        const C = guardedBlock(w, dtype, new Array((i1 - i0) * n).fill(0));
+        w[`gemm_tn_${S}`](C.offset, A.offset + i0 * bytes, B.offset, i1 - i0, k, n, M);
+        const full = new Float64Array(M * n);
+        ref.gemm_tn(full, Float64Array.from(a), Float64Array.from(b), M, k, n);
+        const want = full.slice(i0 * n, i1 * n);
+        const shape = `${build} ${dtype} gemm_tn rows [${i0}, ${i1}) of ${M}×${k}×${n}`;
+        if (dtype === "f64" && exact(build)) expectSame(C.array, want, shape);
+        else expectClose(C.array, want, () => (k + 2) * EPSILON[dtype] * 10 * k, shape);
+        C.checkGuards(shape);
+        [A, B, C].forEach((X) => X.free());
+      }
+    });
 
     const LENGTHS = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 640, 6400, 6401];
 
@@ -271,27 +250,86 @@ describe.each(BUILDS)("%s build", (build) => {
   });
 });
 
-describe("take_chunk (threaded builds)", () => {
+describe.each(ALL_BUILDS)("take_chunk, %s build", (build) => {
   it("hands out every chunk exactly once: each thread its own range in order, then what is left of the others'", async () => {
-    const w = (await wasm("threads")) as unknown as { take_chunk(ctl: number, t: number, threads: number): number; heap_alloc(bytes: number): number; heap_free(p: number): void; memory: WebAssembly.Memory };
-    for (const [chunks, threads] of [[4, 2], [8, 2], [7, 3], [1, 2], [12, 4]]) {
-      const ctl = w.heap_alloc(4 * (8 + threads));
-      const words = new Int32Array(w.memory.buffer, ctl, 8 + threads);
-      words.fill(0);
-      words[5] = chunks;
+    const w = await wasm(build);
+    for (const [chunks, threads] of [[4, 2], [8, 2], [7, 3], [1, 2], [12, 4], [0, 1], [5, 1]]) {
+      // The per-thread counters alone: take_chunk knows no more of the control block.
+      const counters = w.heap_alloc(4 * threads);
+      new Int32Array(w.memory.buffer, counters, threads).fill(0);
+      const label = `${build} chunks=${chunks} threads=${threads}`;
       const own = (t: number) => Array.from({ length: Math.floor(((t + 1) * chunks) / threads) - Math.floor((t * chunks) / threads) }, (_, i) => Math.floor((t * chunks) / threads) + i);
-      // Thread 0 takes its own chunks first, in order; thread 1 then takes its own.
-      const taken0 = own(0).map(() => w.take_chunk(ctl, 0, threads));
-      expect(taken0, `chunks=${chunks} threads=${threads}`).toEqual(own(0));
-      const taken1 = own(1).map(() => w.take_chunk(ctl, 1, threads));
-      expect(taken1, `chunks=${chunks} threads=${threads}`).toEqual(own(1));
+      // Thread 0 takes its own chunks first, in order; thread 1 (if any) then takes its own.
+      const taken0 = own(0).map(() => w.take_chunk(counters, chunks, 0, threads));
+      expect(taken0, label).toEqual(own(0));
+      const taken1 = threads > 1 ? own(1).map(() => w.take_chunk(counters, chunks, 1, threads)) : [];
+      if (threads > 1) expect(taken1, label).toEqual(own(1));
       // Thread 0 then takes whatever is left (threads 2 … never ran), and then there is nothing.
       const rest: number[] = [];
-      for (let i = w.take_chunk(ctl, 0, threads); i >= 0; i = w.take_chunk(ctl, 0, threads)) rest.push(i);
-      expect([...taken0, ...taken1, ...rest].sort((x, y) => x - y)).toEqual(Array.from({ length: chunks }, (_, i) => i));
-      for (let t = 0; t < threads; t++) expect(w.take_chunk(ctl, t, threads)).toBe(-1);
-      w.heap_free(ctl);
+      for (let i = w.take_chunk(counters, chunks, 0, threads); i >= 0; i = w.take_chunk(counters, chunks, 0, threads)) rest.push(i);
+      expect([...taken0, ...taken1, ...rest].sort((x, y) => x - y), label).toEqual(Array.from({ length: chunks }, (_, i) => i));
+      for (let t = 0; t < threads; t++) expect(w.take_chunk(counters, chunks, t, threads), label).toBe(-1);
+      w.heap_free(counters);
     }
+  });
+});
+
+// Calls that break a kernel's contract, each with the assert message it must trip in a debug build.
+// Every operand is a real block or, where the contract broken is "inside memory", a read-only operand
+// past memory's end: without asserts the first kind runs through and the second traps on the engine's
+// bounds check, and neither writes outside the blocks.
+function badCalls(w: WasmExports) {
+  const blocks = [5 * 3, 3 * 2, 5 * 2, panelsLength(5, 3), 2].map((elements) => guardedBlock(w, "f64", new Array(elements).fill(1)));
+  const [a, b, c, panels, counters] = blocks.map((X) => X.offset);
+  const [m, k, n] = [5, 3, 2];
+  const end = w.memory.buffer.byteLength;
+  const calls: { what: string; message: RegExp; outside?: true; call: () => unknown }[] = [
+    { what: "gemm_pn with lda < 4k", message: /gemm_pn: lda must be >= 4k/, call: () => w.gemm_pn_f64(c, panels, b, m, k, n, 4 * k - 1) },
+    { what: "gemm_tn with lda < m", message: /gemm_tn: lda must be >= m/, call: () => w.gemm_tn_f64(c, a, b, m, k, n, m - 1) },
+    { what: "gemm_nn with m = 0", message: /gemm: m, k and n must be >= 1/, call: () => w.gemm_nn_f64(c, a, b, 0, k, n) },
+    { what: "gemm_nt with B past the end of memory", message: /gemm: B is outside memory/, outside: true, call: () => w.gemm_nt_f64(c, a, end - 8, m, k, n) },
+    { what: "gemm_nn with C on A", message: /gemm: C overlaps A/, call: () => w.gemm_nn_f64(a + 8, a, b, m, k, n) },
+    { what: "pack_panels with the panels on A", message: /pack_panels: the panels overlap A/, call: () => w.pack_panels_f64(panels, panels + 8, m, k) },
+    { what: "relu_forward with out half over h", message: /relu_forward: out overlaps h without being h/, call: () => w.relu_forward_f64(a + 8, a, 4) },
+    { what: "relu_backward with len = 0", message: /relu_backward: len must be >= 1/, call: () => w.relu_backward_f64(a, b, 0) },
+    { what: "sse_loss_grad with grad on y", message: /sse_loss_grad: grad overlaps y/, call: () => w.sse_loss_grad_f64(b, a, b, 4) },
+    { what: "sgd with g on w", message: /sgd: g overlaps w/, call: () => w.sgd_f64(a, a, 0.5, 4) },
+    { what: "accumulate with a past the end of memory", message: /accumulate: out or a is outside memory/, outside: true, call: () => w.accumulate_f64(c, end - 8, 2) },
+    { what: "take_chunk for thread t = threads", message: /take_chunk: t must be in \[0, threads\)/, call: () => w.take_chunk(counters, 4, 2, 2) },
+  ];
+  return { calls, free: () => blocks.forEach((X) => X.free()) };
+}
+
+describe("asserts", () => {
+  it.each(DEBUG_BUILDS)("the %s build refuses every call that breaks a contract, and still computes after", async (build) => {
+    const w = await wasm(build);
+    const { calls, free } = badCalls(w);
+    for (const { what, message, call } of calls) expect(call, `${build}: ${what}`).toThrow(message);
+    free();
+    // The refusals left the instance usable: a good call still matches the reference.
+    const k = await kernelsFor(build, "f64");
+    const a = randomValues(1, 6), b = randomValues(2, 6);
+    const [A, B, C] = [guardedBlock(w, "f64", a), guardedBlock(w, "f64", b), guardedBlock(w, "f64", new Array(4).fill(0))];
+    k.gemm_nn(C, A, B, 2, 3, 2);
+    const want = new Float64Array(4);
+    ref.gemm_nn(want, Float64Array.from(a), Float64Array.from(b), 2, 3, 2);
+    expectSame(C.array, want, `${build} gemm_nn after the refusals`);
+    [A, B, C].forEach((X) => X.free());
+  });
+
+  it.each(BUILDS)("the shipped %s build has none: the same calls run through (or hit the engine's bounds check), and no assert message is in the file", async (build) => {
+    const w = await wasm(build);
+    const { calls, free } = badCalls(w);
+    for (const { what, outside, call } of calls) {
+      if (outside) expect(call, `${build}: ${what}`).toThrow(WebAssembly.RuntimeError);
+      else expect(call, `${build}: ${what}`).not.toThrow();
+    }
+    free();
+    // AssemblyScript stores an assert's message as UTF-16 in the data segment, as the debug build shows.
+    const utf16 = (text: string) => Buffer.from(text, "utf16le");
+    expect(readFileSync(debugWasmUrl("simd-debug")).includes(utf16("gemm_pn: lda must be >= 4k")), "simd-debug carries its messages").toBe(true);
+    expect(readFileSync(defaultWasmUrl(build)).includes(utf16("must be >=")), `${build} carries an assert message`).toBe(false);
+    expect(readFileSync(defaultWasmUrl(build)).includes(utf16("outside memory")), `${build} carries an assert message`).toBe(false);
   });
 });
 

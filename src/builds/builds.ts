@@ -41,20 +41,24 @@ export type WasmSource =
   | WebAssembly.Module;
 
 type Gemm = (c: number, a: number, b: number, m: number, k: number, n: number) => void;
-/** A product taking a stride as its last argument: lda of A's panels (gemm_pn) or rows (gemm_tn_4x4). */
+/** A product taking a stride as its last argument: lda of A's panels (gemm_pn) or of A's rows (gemm_tn). */
 export type GemmStrided = (c: number, a: number, b: number, m: number, k: number, n: number, lda: number) => void;
 
-/** The raw exports of a build, as assembly/index.ts (and index-simd.ts) declare them (pointers are byte addresses). */
+/**
+ * The raw exports of a build, as assembly/index.ts declares them (pointers are byte addresses). Every
+ * build exports the same names: the SIMD builds' products are the register-blocked micro-kernels,
+ * the scalar build's the plain loops.
+ */
 export interface WasmExports {
   readonly memory: WebAssembly.Memory;
   heap_alloc(bytes: number): number;
   heap_free(ptr: number): void;
   gemm_nn_f64: Gemm;
-  gemm_tn_f64: Gemm;
+  gemm_tn_f64: GemmStrided;
   gemm_nt_f64: Gemm;
   gemm_pn_f64: GemmStrided;
   gemm_nn_f32: Gemm;
-  gemm_tn_f32: Gemm;
+  gemm_tn_f32: GemmStrided;
   gemm_nt_f32: Gemm;
   gemm_pn_f32: GemmStrided;
   pack_panels_f64(panels: number, a: number, m: number, k: number): void;
@@ -69,15 +73,8 @@ export interface WasmExports {
   sgd_f32(w: number, g: number, lr: number, len: number): void;
   accumulate_f64(out: number, a: number, len: number): void;
   accumulate_f32(out: number, a: number, len: number): void;
-  // The register-blocked micro-kernels: every build but "scalar" (assembly/gemm-simd.ts).
-  gemm_nn_f64_4x4?: Gemm;
-  gemm_tn_f64_4x4?: GemmStrided;
-  gemm_nt_f64_4x4?: Gemm;
-  gemm_pn_f64_4x4?: GemmStrided;
-  gemm_nn_f32_4x8?: Gemm;
-  gemm_tn_f32_4x8?: GemmStrided;
-  gemm_nt_f32_4x8?: Gemm;
-  gemm_pn_f32_4x8?: GemmStrided;
+  /** The next chunk of a threaded job for thread t, or −1 (assembly/threads.ts); counters is a byte address. */
+  take_chunk(counters: number, chunks: number, t: number, threads: number): number;
 }
 
 /** A build, instantiated: its exports, its compiled module (threads start workers from it) and its memory. */

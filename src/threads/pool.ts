@@ -6,7 +6,7 @@
 // workers: polling Atomics.load first (a barrier then costs about a microsecond instead of the
 // 13–42 µs of waking a sleeping thread), then sleeping in Atomics.wait where it may (Node; a browser's
 // main thread may not sleep, so it keeps polling).
-import type { LoadedBuild } from "../builds/builds.js";
+import type { LoadedBuild, WasmExports } from "../builds/builds.js";
 import { disposedError } from "../errors.js";
 import { runtime, sharedMemoryUnavailable, type WorkerHandle } from "../runtime.js";
 import { wasmSpace } from "../wasm-space.js";
@@ -21,7 +21,7 @@ import { CONTROL, QUIT, ROW_FLOATS, rowsByte, workerSource, type WorkerInit } fr
 const SPIN = 5_000;
 
 /** The export names a chunk may run, indexed by op. */
-export const OPS = ["gemm_pn_f64_4x4", "gemm_pn_f32_4x8", "gemm_tn_f64_4x4", "gemm_tn_f32_4x8", "sgd_f64", "sgd_f32"] as const;
+export const OPS = ["gemm_pn_f64", "gemm_pn_f32", "gemm_tn_f64", "gemm_tn_f32", "sgd_f64", "sgd_f32"] as const;
 export type Op = (typeof OPS)[number];
 
 /** `threads − 1` workers on one shared memory, the control block they watch, and the scratch the jobs use. */
@@ -31,7 +31,7 @@ export class ThreadPool {
   private readonly ctl: Int32Array;
   private readonly rows: Float64Array;
   private readonly fns: ((...args: number[]) => void)[];
-  private readonly takeChunk: (ctl: number, t: number, threads: number) => number;
+  private readonly takeChunk: WasmExports["take_chunk"];
   /** Scratch blocks (byte offsets) and the bytes each holds: see scratch(). */
   private scratchOffsets: number[] = [];
   private scratchBytes = 0;
@@ -49,9 +49,8 @@ export class ThreadPool {
     this.maxChunks = 4 * threads;
     this.ctl = new Int32Array(loaded.memory.buffer, control, CONTROL.NEXT + threads);
     this.rows = new Float64Array(loaded.memory.buffer, control + rowsByte(threads), ROW_FLOATS * this.maxChunks);
-    const exports = loaded.exports as unknown as Record<string, (...args: number[]) => number>;
-    this.fns = OPS.map((name) => exports[name]);
-    this.takeChunk = exports.take_chunk;
+    this.fns = OPS.map((name) => loaded.exports[name]);
+    this.takeChunk = loaded.exports.take_chunk;
   }
 
   /** Starts `threads − 1` workers on the loaded threaded build; rejects with the reason if they cannot start. */
@@ -152,7 +151,8 @@ export class ThreadPool {
     Atomics.add(ctl, CONTROL.EPOCH, 1);
     if (Atomics.load(ctl, CONTROL.SLEEPERS) > 0) Atomics.notify(ctl, CONTROL.EPOCH);
     let failed: unknown;
-    for (let i = this.takeChunk(control, 0, threads); i >= 0; i = this.takeChunk(control, 0, threads)) {
+    const counters = control + 4 * CONTROL.NEXT;
+    for (let i = this.takeChunk(counters, chunks, 0, threads); i >= 0; i = this.takeChunk(counters, chunks, 0, threads)) {
       const r = ROW_FLOATS * i;
       try {
         fns[rows[r]](rows[r + 1], rows[r + 2], rows[r + 3], rows[r + 4], rows[r + 5], rows[r + 6], rows[r + 7]);

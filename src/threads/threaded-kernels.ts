@@ -32,9 +32,9 @@ export function threadedKernels(loaded: LoadedBuild, dtype: DType, pool: ThreadP
   const f = wasmFunctions(loaded.exports, dtype);
   const S = DTYPES[dtype].bytes;
   const T = pool.threads;
-  const pnOp = `gemm_pn_${dtype}_${DTYPES[dtype].tile}` as Op;
-  const tnOp = `gemm_tn_${dtype}_${DTYPES[dtype].tile}` as Op;
-  const sgdOp = `sgd_${dtype}` as Op;
+  const pnOp: Op = `gemm_pn_${dtype}`;
+  const tnOp: Op = `gemm_tn_${dtype}`;
+  const sgdOp: Op = `sgd_${dtype}`;
   const partialBytes = (m: number, n: number) => Math.ceil((m * n * S) / 16) * 16;
   return {
     ...one,

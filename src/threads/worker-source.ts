@@ -4,8 +4,8 @@
 // evaluates it as a module when the main script was run with --input-type=module).
 //
 // A job is a list of chunks, each one kernel call that the main thread wrote as a row of 8 float64
-// [op, arg1 … arg7]; the wasm export take_chunk (assembly/threads.ts) says which chunk a thread runs
-// next. Between jobs a worker waits for the epoch word to change: it polls Atomics.load for a few
+// [op, arg1 … arg7]; the wasm export take_chunk (assembly/threads.ts), given the counters' address
+// and the job's chunk count, says which chunk a thread runs next. Between jobs a worker waits for the epoch word to change: it polls Atomics.load for a few
 // microseconds (so a job that follows soon starts at once), then sleeps in Atomics.wait.
 
 /** Int32 words of the control block; one row of 8 float64 per chunk follows from rowsByte(threads). */
@@ -16,7 +16,7 @@ export const CONTROL = {
   MAIN_ASLEEP: 3, // 1 while the main thread sleeps in Atomics.wait on DONE
   ERROR: 4, // index + 1 of the first thread whose kernel threw, else 0
   CHUNKS: 5, // C, the current job's chunk count; QUIT ends the workers
-  NEXT: 8, // NEXT + t: how many of thread t's chunks were taken (assembly/threads.ts)
+  NEXT: 8, // NEXT + t: how many of thread t's chunks were taken (take_chunk's counters)
 } as const;
 export const QUIT = -1;
 export const ROW_FLOATS = 8;
@@ -68,6 +68,7 @@ const start = ({ module, memory, control, rowsByte, maxChunks, index, threads, o
   }
   const fns = ops.map((name) => exports[name]);
   const takeChunk = exports.take_chunk;
+  const counters = control + 4 * ${CONTROL.NEXT};
   const ctl = new Int32Array(memory.buffer, control, ${CONTROL.NEXT} + threads);
   const rows = new Float64Array(memory.buffer, control + rowsByte, ${ROW_FLOATS} * maxChunks);
   let seen = Atomics.load(ctl, ${CONTROL.EPOCH});
@@ -81,8 +82,9 @@ const start = ({ module, memory, control, rowsByte, maxChunks, index, threads, o
       Atomics.sub(ctl, ${CONTROL.SLEEPERS}, 1);
     }
     seen = Atomics.load(ctl, ${CONTROL.EPOCH});
-    if (Atomics.load(ctl, ${CONTROL.CHUNKS}) === ${QUIT}) break;
-    for (let i = takeChunk(control, index, threads); i >= 0; i = takeChunk(control, index, threads)) {
+    const chunks = Atomics.load(ctl, ${CONTROL.CHUNKS});
+    if (chunks === ${QUIT}) break;
+    for (let i = takeChunk(counters, chunks, index, threads); i >= 0; i = takeChunk(counters, chunks, index, threads)) {
       const r = ${ROW_FLOATS} * i;
       try {
         fns[rows[r]](rows[r + 1], rows[r + 2], rows[r + 3], rows[r + 4], rows[r + 5], rows[r + 6], rows[r + 7]);

@@ -1,0 +1,72 @@
+// The matrix products every build exports, under the same names and parameters: each kernel's
+// contract, its debug asserts, and the build's choice of loops — gemm-simd.ts's register-blocked
+// micro-kernels where ASC_FEATURE_SIMD is on, gemm.ts's plain loops elsewhere (the choice is made at
+// compile time, so each build holds only one).
+//
+// Common contract: pointers are byte addresses; m, k, n count elements (each ≥ 1); C is m×n,
+// row-major, dense, overwritten (never accumulated) and must not overlap A or B (A and B may overlap:
+// they are only read). Each C element is Σ_p a(i,p)·b(p,j) summed in increasing p starting from +0,
+// one multiply then one add, so every build but the FMA ones (see gemm-simd.ts) gives the bits of the
+// TypeScript reference (src/js-kernels.ts, float64).
+
+import { disjoint, inMemory } from "./asserts";
+import * as plain from "./gemm";
+import * as simd from "./gemm-simd";
+
+// The debug builds' checks shared by the four products: sizes ≥ 1, and A's, B's and C's byte ranges
+// (aElements, bElements from A's start and B's start) inside memory, C overlapping neither.
+// @ts-ignore: decorator
+@inline function checkOperands<T>(c: usize, a: usize, aElements: u64, b: usize, bElements: u64, m: i32, k: i32, n: i32): void {
+  assert(m >= 1 && k >= 1 && n >= 1, "gemm: m, k and n must be >= 1");
+  const cElements = <u64>m * <u64>n;
+  assert(inMemory<T>(a, aElements), "gemm: A is outside memory");
+  assert(inMemory<T>(b, bElements), "gemm: B is outside memory");
+  assert(inMemory<T>(c, cElements), "gemm: C is outside memory");
+  assert(disjoint<T>(c, cElements, a, aElements), "gemm: C overlaps A");
+  assert(disjoint<T>(c, cElements, b, bElements), "gemm: C overlaps B");
+}
+
+// C[m×n] = A[m×k]·B[k×n], A and B row-major and dense.
+function gemm_nn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void {
+  checkOperands<T>(c, a, <u64>m * <u64>k, b, <u64>k * <u64>n, m, k, n);
+  if (ASC_FEATURE_SIMD) simd.gemm_nn<T>(c, a, b, m, k, n);
+  else plain.gemm_nn<T>(c, a, b, m, k, n);
+}
+
+// C[m×n] = Aᵀ·B, A stored k×lda (row-major; its first m columns are used, lda ≥ m), B k×n row-major:
+// the transpose is read by indexing, not copied. lda > m lets threads split M: rows [i0, i1) of C are
+// this kernel on c + i0·n, a + i0, m = i1 − i0, with the full product's lda.
+function gemm_tn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void {
+  assert(lda >= m, "gemm_tn: lda must be >= m");
+  checkOperands<T>(c, a, <u64>(k - 1) * <u64>lda + <u64>m, b, <u64>k * <u64>n, m, k, n);
+  if (ASC_FEATURE_SIMD) simd.gemm_tn<T>(c, a, b, m, k, n, lda);
+  else plain.gemm_tn<T>(c, a, b, m, k, n, lda);
+}
+
+// C[m×n] = A·Bᵀ, A m×k row-major, B stored n×k row-major: the SIMD build gathers B's vector for columns
+// j… at p from B's rows j…, so the sum still runs in increasing p, as the reference's.
+function gemm_nt<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void {
+  checkOperands<T>(c, a, <u64>m * <u64>k, b, <u64>n * <u64>k, m, k, n);
+  if (ASC_FEATURE_SIMD) simd.gemm_nt<T>(c, a, b, m, k, n);
+  else plain.gemm_nt<T>(c, a, b, m, k, n);
+}
+
+// C[m×n] = A·B with A (m×k) packed by pack_panels into 4-row panels: panel q (rows 4q … 4q+3) starts at
+// element q·lda of a (lda ≥ 4k) and holds A(4q + r, p) at element 4p + r; rows past m are padding, never
+// stored. B is k×n row-major. To run a K range [p0, p1) of a larger product (threads split K), pass
+// a + 4·p0, b + p0·n, k = p1 − p0 and the full product's lda.
+function gemm_pn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void {
+  assert(lda >= 4 * k, "gemm_pn: lda must be >= 4k");
+  checkOperands<T>(c, a, <u64>((m - 1) >> 2) * <u64>lda + 4 * <u64>k, b, <u64>k * <u64>n, m, k, n);
+  if (ASC_FEATURE_SIMD) simd.gemm_pn<T>(c, a, b, m, k, n, lda);
+  else plain.gemm_pn<T>(c, a, b, m, k, n, lda);
+}
+
+export function gemm_nn_f64(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void { gemm_nn<f64>(c, a, b, m, k, n); }
+export function gemm_nn_f32(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void { gemm_nn<f32>(c, a, b, m, k, n); }
+export function gemm_tn_f64(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void { gemm_tn<f64>(c, a, b, m, k, n, lda); }
+export function gemm_tn_f32(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void { gemm_tn<f32>(c, a, b, m, k, n, lda); }
+export function gemm_nt_f64(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void { gemm_nt<f64>(c, a, b, m, k, n); }
+export function gemm_nt_f32(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void { gemm_nt<f32>(c, a, b, m, k, n); }
+export function gemm_pn_f64(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void { gemm_pn<f64>(c, a, b, m, k, n, lda); }
+export function gemm_pn_f32(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void { gemm_pn<f32>(c, a, b, m, k, n, lda); }
