@@ -12,3 +12,4 @@ export * from "./sgd";
 export * from "./accumulate";
 export * from "./threads";
 export * from "./heap";
+export * from "./features";

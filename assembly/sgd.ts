@@ -1,4 +1,4 @@
-// Plain SGD, in place.
+// Plain SGD, in place, and the check that it would keep the weights finite.
 
 import { disjoint, inMemory } from "./asserts";
 import { at } from "./pointers";
@@ -27,3 +27,31 @@ function sgd<T>(w: usize, g: usize, lr: T, len: i32): void {
 
 export function sgd_f64(w: usize, g: usize, lr: f64, len: i32): void { sgd<f64>(w, g, lr, len); }
 export function sgd_f32(w: usize, g: usize, lr: f32, len: i32): void { sgd<f32>(w, g, lr, len); }
+
+// The index of the first w[i] that sgd (with the same lr, the same rounding) would make NaN or
+// ±Infinity, or −1 if it would make none: the wrapper calls this before sgd where the weights must
+// stay finite. Reads w and g (len ≥ 1 elements each), writes nothing.
+function sgd_check<T>(w: usize, g: usize, lr: T, len: i32): i32 {
+  assert(len >= 1, "sgd_check: len must be >= 1");
+  assert(inMemory<T>(w, len) && inMemory<T>(g, len), "sgd_check: w or g is outside memory");
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    // One branch-free pass summing next − next (+0 where next is finite, NaN where it is not), then,
+    // only if the sum is NaN, the scalar loop from the start to find which element.
+    const L = 16 / sizeof<T>();
+    const rate = v128.splat<T>(lr);
+    let sum = v128.splat<T>(<T>0);
+    for (; i + L <= len; i += L) {
+      const next = v128.sub<T>(v128.load(at<T>(w, i)), v128.mul<T>(rate, v128.load(at<T>(g, i))));
+      sum = v128.add<T>(sum, v128.sub<T>(next, next));
+    }
+    if (v128.any_true(v128.ne<T>(sum, sum))) i = 0;
+  }
+  for (; i < len; i++) {
+    if (!isFinite<T>(load<T>(at<T>(w, i)) - lr * load<T>(at<T>(g, i)))) return i;
+  }
+  return -1;
+}
+
+export function sgd_check_f64(w: usize, g: usize, lr: f64, len: i32): i32 { return sgd_check<f64>(w, g, lr, len); }
+export function sgd_check_f32(w: usize, g: usize, lr: f32, len: i32): i32 { return sgd_check<f32>(w, g, lr, len); }

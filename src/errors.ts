@@ -9,6 +9,7 @@ export type TwoLayerErrorCode =
   | "INVALID_FILE" // a file (.npy, .npz, .safetensors, .csv) that is malformed or holds what we cannot read
   | "OUT_OF_MEMORY" // the network would not fit in WebAssembly's 32-bit memory
   | "DISPOSED" // the network was disposed and cannot be used any more
+  | "NON_FINITE" // an update would have made a weight NaN or infinite (the weights are left unchanged)
   | "WASM_UNAVAILABLE"; // the WebAssembly module could not be loaded or lacks a required feature
 
 export class TwoLayerError extends Error {
@@ -17,13 +18,16 @@ export class TwoLayerError extends Error {
   readonly option?: string;
   /** What that option accepts, in words (`"an integer from 1 to 2147483647"`), when it is about one option. */
   readonly expected?: string;
+  /** The WebAssembly build that could not be loaded or was refused (`"simd"`, …), for WASM_UNAVAILABLE. */
+  readonly build?: string;
 
-  constructor(code: TwoLayerErrorCode, message: string, options?: { cause?: unknown; option?: string; expected?: string }) {
+  constructor(code: TwoLayerErrorCode, message: string, options?: { cause?: unknown; option?: string; expected?: string; build?: string }) {
     super(message, options);
     this.name = "TwoLayerError";
     this.code = code;
     if (options?.option !== undefined) this.option = options.option;
     if (options?.expected !== undefined) this.expected = options.expected;
+    if (options?.build !== undefined) this.build = options.build;
   }
 }
 

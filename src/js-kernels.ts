@@ -104,6 +104,17 @@ export function sgd(w: FloatArray, g: FloatArray, lr: number, len: number): void
   }
 }
 
+/** The first i that sgd would make NaN or ±Infinity (the same rounding), or −1 */
+export function sgd_check(w: FloatArray, g: FloatArray, lr: number, len: number): number {
+  if (w instanceof Float32Array) {
+    const rate = Math.fround(lr);
+    for (let i = 0; i < len; i++) if (!Number.isFinite(Math.fround(w[i] - Math.fround(rate * g[i])))) return i;
+  } else {
+    for (let i = 0; i < len; i++) if (!Number.isFinite(w[i] - lr * g[i])) return i;
+  }
+  return -1;
+}
+
 /** out += a, element-wise (how the threaded builds add their partial products) */
 export function accumulate(out: FloatArray, a: FloatArray, len: number): void {
   for (let i = 0; i < len; i++) out[i] += a[i];
@@ -122,5 +133,6 @@ export function jsKernels(): Kernels {
     relu_backward: (grad, h, len) => relu_backward(grad.array, h.array, len),
     sse_loss_grad: (grad, pred, y, len) => sse_loss_grad(grad.array, pred.array, y.array, len),
     sgd: (w, g, lr, len) => sgd(w.array, g.array, lr, len),
+    sgd_check: (w, g, lr, len) => sgd_check(w.array, g.array, lr, len),
   };
 }

@@ -74,4 +74,6 @@ export interface Kernels {
   sse_loss_grad(grad: Block, pred: Block, y: Block, len: number): number;
   /** w −= lr·g, in place. */
   sgd(w: Block, g: Block, lr: number, len: number): void;
+  /** The first i that sgd with these arguments would make NaN or ±Infinity, or −1; changes nothing. */
+  sgd_check(w: Block, g: Block, lr: number, len: number): number;
 }

@@ -2,10 +2,9 @@ import { pythonFloat } from "./format.js";
 import type { CheckedLoop, LoopConfig, NetConfig } from "./options.js";
 import type { RunInfo } from "./run-info.js";
 
-/** What the loop needs of a network (TwoLayerNet): what runs it, one pass, then the update. */
+/** What the loop needs of a network (TwoLayerNet): what runs it, one pass (the update is runLoop's `update`). */
 export interface Trainable extends Readonly<RunInfo> {
   forwardBackward(): number;
-  update(learningRate: number): void;
   /** The first NaN or ±Infinity in x, y, w1 or w2 ("x[5] is NaN"), if any: a divergence's cause. */
   firstNonFinite(): string | undefined;
 }
@@ -13,8 +12,9 @@ export interface Trainable extends Readonly<RunInfo> {
 /** The result of `train` and `net.train`, with what ran (RunInfo). */
 export interface TrainResult extends RunInfo {
   /**
-   * `"completed"`: every iteration ran. `"diverged"`: a loss was NaN or infinite and training stopped
-   * before that iteration's update (see `divergence`). `"aborted"`: the signal was aborted.
+   * `"completed"`: every iteration ran. `"diverged"`: a loss was NaN or infinite, or the update would
+   * have made a weight so, and training stopped before that iteration's update (see `divergence`).
+   * `"aborted"`: the signal was aborted.
    */
   status: "completed" | "diverged" | "aborted";
   /** losses[t] is iteration t's loss, Σ(y_pred − y)², before its update (as the numpy program prints). One per iteration run. */
@@ -59,12 +59,16 @@ function grown(losses: Float64Array<ArrayBuffer>, iterations: number): Float64Ar
   return longer;
 }
 
-/** Trains `net` in place: the numpy program's `for t in range(iterations)`. */
+/**
+ * Trains `net` in place: the numpy program's `for t in range(iterations)`. `update(lr)` applies one
+ * update, or refuses it (changing nothing) with the reason it would make a weight non-finite.
+ */
 export async function runLoop(
   net: Trainable,
   config: NetConfig & LoopConfig,
   { onIteration, signal }: CheckedLoop,
   flopsPerStep: number,
+  update: (learningRate: number) => string | undefined,
 ): Promise<TrainResult> {
   const { iterations, learningRate, onNonFinite } = config;
   // Grown by doubling as the run goes on, so that asking for 10⁸ iterations does not take 800 MB
@@ -91,7 +95,17 @@ export async function runLoop(
       t++;
       break;
     }
-    net.update(learningRate);
+    const refused = update(learningRate);
+    if (refused !== undefined) {
+      status = "diverged";
+      divergence = {
+        iteration: t,
+        lastFiniteLoss: loss,
+        message: `the update at iteration ${t} would make ${refused}: the learning rate ${pythonFloat(learningRate)} is too large for this data; try ${pythonFloat(learningRate / 10)} or smaller`,
+      };
+      t++;
+      break;
+    }
     if (signal && now() - lastYield > YIELD_EVERY_MS) {
       await yieldToEventLoop();
       lastYield = now();

@@ -1,5 +1,6 @@
 import { openCompute, type Compute } from "./compute.js";
-import { disposedError } from "./errors.js";
+import { disposedError, TwoLayerError } from "./errors.js";
+import { pythonFloat } from "./format.js";
 import type { FloatArray, Kernels } from "./kernels.js";
 import { carveNet, netBytes, type NetBlocks } from "./layout.js";
 import { runLoop, type TrainResult } from "./loop.js";
@@ -38,7 +39,13 @@ export function flopsPerStep(sizes?: NetOptions | TwoLayerNet): number {
 // The functions below the public class (creating a network from checked options, training it, its
 // guard check for tests) reach its private parts through these, set once by the class's static block.
 let construct: (config: NetConfig, compute: Compute, arena: Arena) => TwoLayerNet;
-let internals: (net: TwoLayerNet) => { config: NetConfig; arena: Arena; blocks: NetBlocks };
+let internals: (net: TwoLayerNet) => {
+  config: NetConfig;
+  arena: Arena;
+  blocks: NetBlocks;
+  /** One update, refused (changing nothing, saying why) where it would make a weight non-finite and `keepFinite`. */
+  update(lr: number, keepFinite: boolean): string | undefined;
+};
 
 /** A network reports what ran (RunInfo: backend, dtype, threadsUsed, fmaUsed, fallbacks). */
 export interface TwoLayerNet extends Readonly<RunInfo> {}
@@ -72,7 +79,17 @@ export class TwoLayerNet {
 
   static {
     construct = (config, compute, arena) => new TwoLayerNet(config, compute, arena);
-    internals = (net) => ({ config: net.config, arena: net.arena, blocks: net.b });
+    internals = (net) => ({
+      config: net.config,
+      arena: net.arena,
+      blocks: net.b,
+      update: (lr, keepFinite) => {
+        net.checkAlive(); // an onIteration callback may have disposed it
+        const refused = keepFinite ? net.nonFiniteUpdate(lr) : undefined;
+        if (refused === undefined) net.sgd(lr);
+        return refused;
+      },
+    });
   }
 
   private constructor(config: NetConfig, compute: Compute, arena: Arena) {
@@ -127,11 +144,35 @@ export class TwoLayerNet {
     return loss;
   }
 
-  /** w1 −= lr·grad_w1; w2 −= lr·grad_w2, in place, with the gradients of the last forwardBackward. */
+  /**
+   * w1 −= lr·grad_w1; w2 −= lr·grad_w2, in place, with the gradients of the last forwardBackward. An
+   * update that would make a weight NaN or ±Infinity is refused with a NON_FINITE TwoLayerError and
+   * changes nothing — unless the network was created with allowNonFinite: true.
+   */
   update(lr: number): void {
-    learningRate(lr);
+    const rate = learningRate(lr);
     this.checkAlive();
-    this.k.sgd(this.b.params, this.b.grads, lr, this.b.params.length); // one flat loop over [w1 | w2]
+    const refused = this.config.allowNonFinite ? undefined : this.nonFiniteUpdate(rate);
+    if (refused !== undefined) {
+      throw new TwoLayerError("NON_FINITE", `this update would make ${refused}; the weights are unchanged: lower the learning rate (or create the network with allowNonFinite: true)`);
+    }
+    this.sgd(rate);
+  }
+
+  /** w −= lr·grad over [w1 | w2] (one flat loop: the two share one block, their gradients another). */
+  private sgd(lr: number): void {
+    this.k.sgd(this.b.params, this.b.grads, lr, this.b.params.length);
+  }
+
+  /** The weight the update with `lr` would make non-finite ("w1[3] inf"), or undefined. */
+  private nonFiniteUpdate(lr: number): string | undefined {
+    const { params, grads } = this.b;
+    const i = this.k.sgd_check(params, grads, lr, params.length);
+    if (i < 0) return undefined;
+    const w1 = this.dIn * this.hidden;
+    const round = this.dtype === "f32" ? Math.fround : (v: number) => v;
+    const next = round(params.array[i] - round(round(lr) * grads.array[i]));
+    return `${i < w1 ? `w1[${i}]` : `w2[${i - w1}]`} ${pythonFloat(next)}`;
   }
 
   /**
@@ -242,7 +283,9 @@ export async function openNetwork({ config, arrays }: CheckedNet, guarded = fals
 /** Trains `net` with checked loop options (`train` and `net.train`). */
 export function trainNetwork(net: TwoLayerNet, loop: CheckedLoop): Promise<TrainResult> {
   if (net.disposed) return Promise.reject(disposedError());
-  return runLoop(net, { ...internals(net).config, ...loop.config }, loop, stepFlops(net));
+  const { config, update } = internals(net);
+  const keepFinite = loop.config.onNonFinite === "stop";
+  return runLoop(net, { ...config, ...loop.config }, loop, stepFlops(net), (lr) => update(lr, keepFinite));
 }
 
 /** Throws if a kernel wrote outside its block (networks opened with `guarded`). */

@@ -122,6 +122,7 @@ export interface NetConfig {
   simd: boolean | "auto";
   fma: boolean;
   threads: number | "auto";
+  allowNonFinite: boolean;
 }
 
 /** A loop's options as used, defaults filled in (the callbacks left out). */
@@ -191,9 +192,10 @@ function checkNet(o: Readonly<Record<string, unknown>>): CheckedNet {
     simd: oneOf<boolean | "auto">("simd", o.simd, "auto", ["auto", true, false]),
     fma: oneOf<boolean>("fma", o.fma, false, [true, false]),
     threads: countOrAuto("threads", o.threads, 1, MAX_THREADS),
+    allowNonFinite: oneOf<boolean>("allowNonFinite", o.allowNonFinite, false, [true, false]),
   };
   checkSpeedOptions(config);
-  const allowNonFinite = oneOf<boolean>("allowNonFinite", o.allowNonFinite, false, [true, false]);
+  const { allowNonFinite } = config;
   const arrays: Partial<Record<ArrayName, FloatArray>> = {};
   const shape = shapes(config);
   for (const name of ["x", "y", "w1", "w2"] as const) {

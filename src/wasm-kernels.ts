@@ -13,6 +13,7 @@ export function wasmFunctions(wasm: WasmExports, dtype: DType) {
     reluBack: wasm[`relu_backward_${dtype}`],
     loss: wasm[`sse_loss_grad_${dtype}`],
     sgd: wasm[`sgd_${dtype}`],
+    sgdCheck: wasm[`sgd_check_${dtype}`],
     accumulate: wasm[`accumulate_${dtype}`],
   };
 }
@@ -34,5 +35,6 @@ export function wasmKernels(wasm: WasmExports, dtype: DType): Kernels {
     relu_backward: (grad, h, len) => f.reluBack(grad.offset, h.offset, len),
     sse_loss_grad: (grad, pred, y, len) => f.loss(grad.offset, pred.offset, y.offset, len),
     sgd: (w, g, lr, len) => f.sgd(w.offset, g.offset, lr, len),
+    sgd_check: (w, g, lr, len) => f.sgdCheck(w.offset, g.offset, lr, len),
   };
 }

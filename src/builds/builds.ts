@@ -71,11 +71,26 @@ export interface WasmExports {
   sse_loss_grad_f32(grad: number, pred: number, y: number, len: number): number;
   sgd_f64(w: number, g: number, lr: number, len: number): void;
   sgd_f32(w: number, g: number, lr: number, len: number): void;
+  sgd_check_f64(w: number, g: number, lr: number, len: number): number;
+  sgd_check_f32(w: number, g: number, lr: number, len: number): number;
   accumulate_f64(out: number, a: number, len: number): void;
   accumulate_f32(out: number, a: number, len: number): void;
   /** The next chunk of a threaded job for thread t, or −1 (assembly/threads.ts); counters is a byte address. */
   take_chunk(counters: number, chunks: number, t: number, threads: number): number;
+  /** What the build was compiled with (assembly/features.ts): bit 0 SIMD, bit 1 relaxed SIMD, bit 2 threads. */
+  build_features(): number;
 }
+
+/** Every function a build must export: a module lacking one is not one of ours. */
+export const EXPORTED_FUNCTIONS = [
+  "heap_alloc", "heap_free", "take_chunk", "build_features",
+  ...(["f64", "f32"] as const).flatMap((t) =>
+    ["gemm_nn", "gemm_tn", "gemm_nt", "gemm_pn", "pack_panels", "relu_forward", "relu_backward", "sse_loss_grad", "sgd", "sgd_check", "accumulate"].map((k) => `${k}_${t}`),
+  ),
+] as const;
+
+/** The features (build_features) each build is compiled with. */
+export const BUILD_FEATURES: Readonly<Record<WasmBuild, number>> = { scalar: 0, simd: 1, fma: 3, threads: 5, "threads-fma": 7 };
 
 /** A build, instantiated: its exports, its compiled module (threads start workers from it) and its memory. */
 export interface LoadedBuild {

@@ -6,6 +6,7 @@ import { isOwnResponse, isResponse, isUrl, isWasmModule } from "../realm.js";
 import { importNode, readsFilesWithFs } from "../runtime.js";
 import { SHARED_MAXIMUM_PAGES, THREADED_BUILDS, type LoadedBuild, type WasmBuild, type WasmExports, type WasmSource } from "./builds.js";
 import { setUserSource, sourceOf } from "./source.js";
+import { buildProblem } from "./verify.js";
 
 // Node's fetch cannot read file: URLs, so where node:fs exists we read the file ourselves; elsewhere
 // we fetch it.
@@ -56,6 +57,8 @@ export async function loadBuild(build: WasmBuild, source: WasmSource | Promise<W
         ? await instantiateForeign(input, imports)
         : await instantiate<Record<string, unknown>>(input as WebAssembly.Module | BufferSource | Response | PromiseLike<Response>, imports);
     const wasm = exports as unknown as WasmExports;
+    const problem = buildProblem(build, wasm);
+    if (problem !== undefined) throw new Error(`the file given is not usable: ${problem}`);
     return { build, exports: wasm, module, memory: memory ?? wasm.memory };
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
@@ -63,7 +66,7 @@ export async function loadBuild(build: WasmBuild, source: WasmSource | Promise<W
       "WASM_UNAVAILABLE",
       `could not load the ${build} WebAssembly build (${why}); pass its file's URL, bytes, a Response or a ` +
         `compiled WebAssembly.Module with init({ wasm: { "${build}": ... } }), or use backend: "js"`,
-      { cause },
+      { cause, build },
     );
   }
 }

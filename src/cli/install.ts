@@ -31,10 +31,10 @@ export async function brokenInstallMessage(error: TwoLayerError): Promise<string
   const relaxed = await relaxedSimdSupported();
   const problems = (Object.keys(BUILD_FILES) as WasmBuild[]).map((build) => fileProblem(build, relaxed)).filter((p) => p !== undefined);
   if (problems.length > 0) return `this installation is broken: ${problems.join("; ")}; ${REINSTALL}`;
-  // The files look whole, yet one did not load (a wrong build in its place, say). The library's
-  // message names the build ("could not load the simd WebAssembly build"); we name its file.
+  // The files look whole, yet one did not load (a wrong build in its place, say): the error names
+  // the build; we name its file.
   const cause = error.cause instanceof Error ? error.cause.message : error.message;
-  const build = /\bthe ([\w-]+) WebAssembly build\b/.exec(error.message)?.[1];
+  const build = error.build;
   const what = build !== undefined && Object.hasOwn(BUILD_FILES, build) ? fileURLToPath(defaultWasmUrl(build as WasmBuild)) : "the WebAssembly build";
   return `this installation is broken: ${what} did not load (${cause}); ${REINSTALL}`;
 }
