@@ -247,6 +247,35 @@ describe.each(ALL_BUILDS)("%s build", (build) => {
         [W, G].forEach((X) => X.free());
       }
     });
+
+    it("sgd_check finds the first element sgd would make non-finite (or none), as the reference, writing nothing", async () => {
+      const w = await wasm(build);
+      const k = await kernelsFor(build, dtype);
+      const huge = dtype === "f64" ? 1e308 : 3e38;
+      for (const len of LENGTHS) {
+        // None; then one bad element at every position class (first, a SIMD tail, the last), and two.
+        const spots = [[], [0], [len - 1], [Math.floor(len / 2)], [len - 1, Math.floor(len / 3)]].filter((s) => s.every((i) => i < len));
+        for (const bad of spots) {
+          for (const kind of ["overflow", "NaN in g", "Infinity in w"] as const) {
+            const wv = randomValues(len + 3, len, dtype);
+            const gv = randomValues(len + 4, len, dtype);
+            for (const i of bad) {
+              if (kind === "overflow") [wv[i], gv[i]] = [huge, -huge * 1000]; // w − lr·g with lr = 1e-3 overflows
+              else if (kind === "NaN in g") gv[i] = NaN;
+              else wv[i] = -Infinity;
+            }
+            const W = guardedBlock(w, dtype, wv);
+            const G = guardedBlock(w, dtype, gv);
+            const label = `${build} ${dtype} sgd_check len=${len} ${kind} at ${bad.join() || "none"}`;
+            const want = ref.sgd_check(W.array.slice(), G.array.slice(), 1e-3, len);
+            expect(want, `${label}: the reference`).toBe(bad.length ? Math.min(...bad) : -1);
+            expect(k.sgd_check(W, G, 1e-3, len), label).toBe(want);
+            expectSame(W.array, dtype === "f64" ? Float64Array.from(wv) : Float32Array.from(wv), `${label}: w unchanged`);
+            [W, G].forEach((X) => X.free());
+          }
+        }
+      }
+    });
   });
 });
 
