@@ -5,8 +5,9 @@
 //
 // A job is a list of chunks, each one kernel call that the main thread wrote as a row of 8 float64
 // [op, arg1 … arg7]; the wasm export take_chunk (assembly/threads.ts), given the counters' address
-// and the job's chunk count, says which chunk a thread runs next. Between jobs a worker waits for the epoch word to change: it polls Atomics.load for a few
-// microseconds (so a job that follows soon starts at once), then sleeps in Atomics.wait.
+// and the job's chunk count, says which chunk a thread runs next. Between jobs a worker waits for the
+// epoch word to change: it polls Atomics.load for a few microseconds (so a job that follows soon
+// starts at once), then sleeps in Atomics.wait.
 
 /** Int32 words of the control block; one row of 8 float64 per chunk follows from rowsByte(threads). */
 export const CONTROL = {
