@@ -1,8 +1,10 @@
-// workerd: answers any request with weights.mjs' report as JSON (or a 500 with the error).
+// workerd: answers GET /weights with weights.mjs' report as JSON (or a 500 with the error), and
+// anything else at once with a 404 (the test's readiness probe).
 import { weightsReport } from "./weights.mjs";
 
 export default {
-  async fetch() {
+  async fetch(request) {
+    if (new URL(request.url).pathname !== "/weights") return new Response("GET /weights\n", { status: 404 });
     try {
       return Response.json(await weightsReport());
     } catch (error) {
