@@ -14,6 +14,7 @@ words an error message must contain.
 import io
 import json
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -223,6 +224,8 @@ def make_weights(st):
     a1, a2 = ties.reshape(4, 4), np.array([[0.1], [0.2], [0.3], [1 + 2**-24]])
     put("astype.npz", savez(False, w1=a1, w2=a2), sizes=[4, 4, 1])
     put("astype-f32.npz", savez(False, w1=a1.astype(f32), w2=a2.astype(f32)), sizes=[4, 4, 1])
+    # What PyTorch's weights become in numpy: w1 = weight.T (Fortran order), and a big-endian w2.
+    put("fortran-be.npz", savez(True, w1=o1.T.copy().T, w2=o2.astype(">f8")), sizes=[37, 13, 5])
 
     small1, small2 = np.round(rs.randn(3, 2), 3), np.round(rs.randn(2, 2), 3)
     bad = {
@@ -264,6 +267,15 @@ def check_dir(ours):
         elif rel.endswith(".npz"):
             with np.load(path) as z:
                 got = {k: z[k] for k in z.files}
+            # Each member is the very file np.save writes for its array.
+            with zipfile.ZipFile(path) as zf:
+                for member in zf.namelist():
+                    raw = zf.read(member)
+                    b = io.BytesIO()
+                    np.save(b, np.load(io.BytesIO(raw)))
+                    if b.getvalue() != raw:
+                        failures += 1
+                        print(f"MISMATCH {rel} {member}: not the bytes np.save writes")
         elif rel.endswith(".safetensors"):
             got = load_file(str(path))
         else:

@@ -48,6 +48,17 @@ describe("saveWeights then create({ weights }) gives the same bits", () => {
     expect(files.size).toBe(1);
   });
 
+  it("readArrays takes the same bytes, refuses a spoofed Uint8Array and reads a detached buffer as empty", async () => {
+    const net = await trainedSmall();
+    const bytes = net.saveWeights();
+    expect(Object.keys(await readArrays(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)))).toEqual(["w1", "w2"]);
+    await expectError(readArrays({ [Symbol.toStringTag]: "Uint8Array", length: 0 } as never), "INVALID_ARRAY", "takes the file's bytes as a Uint8Array or ArrayBuffer");
+    const detached = new ArrayBuffer(8);
+    structuredClone(detached, { transfer: [detached] });
+    await expectError(readArrays(detached), "INVALID_FILE", "the file is empty");
+    net.dispose();
+  });
+
   it("a loaded network trains on exactly as the saved one does", async () => {
     const net = await trainedSmall();
     const back = await TwoLayerNet.create({ weights: net.saveWeights("safetensors"), n: 5, seed: 1 });
@@ -98,6 +109,15 @@ describe("the files numpy and safetensors make load", () => {
     const net = await TwoLayerNet.create({ weights: bytes, n: 2 });
     expect([net.dIn, net.hidden, net.dOut]).toEqual(SPEC.files["odd.npz"].sizes);
     expect(hex(net.w1)).toBe(hex(file.w1.data));
+    net.dispose();
+  });
+
+  it("a Fortran-ordered w1 (PyTorch's weight.T saved by np.savez) and a big-endian w2 load as the same weights", async () => {
+    const plain = await TwoLayerNet.create({ weights: weightsFixture("odd.npz"), n: 1 });
+    const net = await TwoLayerNet.create({ weights: weightsFixture("fortran-be.npz"), n: 1 });
+    expect(hex(net.w1)).toBe(hex(plain.w1));
+    expect(hex(net.w2)).toBe(hex(plain.w2));
+    plain.dispose();
     net.dispose();
   });
 
