@@ -1,7 +1,10 @@
-// The `browser` and `deno` entry: the shipped .wasm files are fetched from URLs beside this module
-// (compiled while they stream in, which needs the server to send `Content-Type: application/wasm`).
-// Each URL is written out whole in `new URL("…", import.meta.url)` so that bundlers (Vite, webpack,
-// esbuild, Parcel) see the file, copy it into the build and rewrite the URL.
+// The `browser`, `deno` and `default` entry (and `main`, which Parcel and other tools that ignore
+// `exports` read): the shipped .wasm files are named by URLs beside this module, each written out
+// whole in `new URL("…", import.meta.url)` so that bundlers (Vite, webpack, Rollup's import-meta-assets
+// plugin, Parcel) see the file, copy it into the build and rewrite the URL. The loader fetches it
+// (compiled while it streams in, which needs the server to send `Content-Type: application/wasm`), or
+// reads it with node:fs where it is a file: URL in Node, where tools that know only the `default`
+// condition may run this entry.
 import type { WasmBuild } from "./builds/builds.js";
 import { noShippedFile, setShippedWasm } from "./builds/source.js";
 
@@ -22,6 +25,6 @@ function url(build: WasmBuild): URL {
   }
 }
 
-setShippedWasm((build) => fetch(url(build)));
+setShippedWasm(url);
 
 export * from "./index.js";

@@ -4,6 +4,7 @@
 import type { WasmBuild, WasmSource } from "./builds/builds.js";
 import { BUILD_FILES } from "./builds/builds.js";
 import { describe, TwoLayerError } from "./errors.js";
+import { isBufferSource, isResponse, isUrl, isWasmModule } from "./realm.js";
 import type { DType, FloatArray } from "./kernels.js";
 import { countOrAuto, integer, nonNegative, oneOf, optionalFunction, optionalSignal, readOptions, userArray } from "./validate.js";
 import { readWeights, weightsIn, type WeightsFile } from "./weights.js";
@@ -164,6 +165,10 @@ const INIT_KEYS = ["simd", "fma", "threads", "wasm"];
 
 const SIZE_MEANING = { n: "the batch size N", dIn: "the input width D_in", hidden: "the hidden width H", dOut: "the output width D_out" } as const;
 
+function isThenable(value: unknown): boolean {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
 function contradiction(message: string): TwoLayerError {
   return new TwoLayerError("INVALID_OPTION", message);
 }
@@ -280,7 +285,8 @@ export function initOptions(options: unknown): { simd: boolean | "auto"; fma: bo
   const sources: [WasmBuild, WasmSource][] = [];
   for (const [build, source] of Object.entries(wasm)) {
     if (source === undefined) continue;
-    if (source === null || (typeof source !== "object" && typeof source !== "string")) {
+    const accepted = typeof source === "string" || isUrl(source) || isBufferSource(source) || isResponse(source) || isWasmModule(source) || isThenable(source);
+    if (!accepted) {
       throw new TwoLayerError("INVALID_OPTION", `wasm.${build} must be a URL, bytes, a Response or a compiled WebAssembly.Module, got ${describe(source)}`, { option: `wasm.${build}` });
     }
     sources.push([build as WasmBuild, source as WasmSource]);

@@ -3,7 +3,7 @@
 import { TwoLayerError } from "../errors.js";
 import { runtime, threadsUnavailable } from "../runtime.js";
 import type { WasmBuild } from "./builds.js";
-import { relaxedSimdSupported, simdSupported } from "./features.js";
+import { relaxedSimdFlagSet, relaxedSimdSupported, simdSupported } from "./features.js";
 
 /** The wasm options, validated (options.ts). */
 export interface BuildOptions {
@@ -50,7 +50,10 @@ export async function chooseBuilds(options: BuildOptions): Promise<BuildChoice> 
   if (options.fma) {
     if (!simd) fallbacks.push("fma: true needs WebAssembly SIMD, which this engine lacks; ran without FMA");
     else if (await relaxedSimdSupported()) fma = true;
-    else fallbacks.push("fma: true, but this engine does not support relaxed SIMD; ran without FMA");
+    else {
+      const flag = relaxedSimdFlagSet(); // Node 20: we turned V8's flag on, and it was not enough
+      fallbacks.push(`fma: true, but this engine does not support relaxed SIMD${flag ? ` (not even with V8's ${flag}, which we set)` : ""}; ran without FMA`);
+    }
   }
   const wanted = options.threads === "auto" ? (await runtime()).cores : options.threads;
   const asked = options.threads === "auto" ? `"auto" (${wanted})` : String(wanted);

@@ -29,24 +29,34 @@ export function simdSupported(): boolean {
   return validates(SIMD_PROBE);
 }
 
+/** The V8 flag that turns relaxed SIMD on in Node 20 (Node 21's V8 and later have it on by default). */
+const RELAXED_SIMD_FLAG = "--experimental-wasm-relaxed-simd";
+
 let relaxedFlagTried = false;
+let relaxedFlagSet = false;
 
 /**
  * Whether this engine runs relaxed SIMD (the `fma` builds). Node 20's V8 has it behind
  * `--experimental-wasm-relaxed-simd`, which Node refuses in NODE_OPTIONS; setting it from inside the
- * process with `v8.setFlagsFromString` before compiling works, so in Node we set it once, here (it
- * only adds a feature; later Node versions have it on already).
+ * process with `v8.setFlagsFromString` before compiling works, so on Node 20 (and only there: later
+ * versions have it on already) we set it once, here; it only adds a feature.
  */
 export async function relaxedSimdSupported(): Promise<boolean> {
   if (validates(RELAXED_SIMD_PROBE)) return true;
-  if (!relaxedFlagTried && RUNTIME.name === "node") {
+  if (!relaxedFlagTried && RUNTIME.name === "node" && (RUNTIME.nodeMajor ?? 0) < 21) {
     relaxedFlagTried = true;
     try {
       const v8 = await importNode<typeof import("node:v8")>("node:v8");
-      v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
+      v8.setFlagsFromString(RELAXED_SIMD_FLAG);
+      relaxedFlagSet = true;
     } catch {
       // flags are locked: relaxed SIMD stays unavailable
     }
   }
   return validates(RELAXED_SIMD_PROBE);
+}
+
+/** The V8 flag relaxedSimdSupported set (on Node 20), for messages; undefined where it set none. */
+export function relaxedSimdFlagSet(): string | undefined {
+  return relaxedFlagSet ? RELAXED_SIMD_FLAG : undefined;
 }

@@ -1,7 +1,8 @@
 // Instantiating a build from wherever it comes from (source.ts), once: every network on a build
 // shares its instance and linear memory.
-import { instantiate } from "@assemblyscript/loader";
+import { demangle, instantiate } from "@assemblyscript/loader";
 import { TwoLayerError } from "../errors.js";
+import { isOwnResponse, isResponse, isUrl, isWasmModule } from "../realm.js";
 import { importNode, readsFilesWithFs } from "../runtime.js";
 import { SHARED_MAXIMUM_PAGES, THREADED_BUILDS, type LoadedBuild, type WasmBuild, type WasmExports, type WasmSource } from "./builds.js";
 import { setUserSource, sourceOf } from "./source.js";
@@ -17,8 +18,18 @@ async function fetchBytes(url: URL): Promise<ArrayBuffer | Response> {
   return fetch(url);
 }
 
-function isResponse(value: unknown): value is Response {
-  return typeof Response === "function" && value instanceof Response;
+/**
+ * Instantiates a module compiled in another realm (a vm context, Vercel's edge runtime, an iframe).
+ * @assemblyscript/loader takes a module only if it is `instanceof WebAssembly.Module`, and would try
+ * to compile any other (which fails, and is forbidden where only modules are allowed); the engine
+ * instantiates any realm's module, so we do that and hand the exports to the loader's demangle.
+ */
+async function instantiateForeign(module: WebAssembly.Module, imports: { env?: Record<string, unknown> }) {
+  const abort = (_message: number, _file: number, line: number, column: number): never => {
+    throw new Error(`wasm abort at ${line}:${column}`); // the loader's own abort decodes the message; ours cannot
+  };
+  const instance = await WebAssembly.instantiate(module, { env: { ...imports.env, abort } });
+  return { module, exports: demangle<Record<string, unknown>>(instance.exports) };
 }
 
 /**
@@ -29,18 +40,21 @@ function isResponse(value: unknown): value is Response {
 export async function loadBuild(build: WasmBuild, source: WasmSource | Promise<WasmSource>): Promise<LoadedBuild> {
   try {
     let input = await source;
-    if (typeof input === "string" || input instanceof URL) input = await fetchBytes(new URL(input, import.meta.url));
-    // Streaming compilation insists on Content-Type application/wasm; many servers send another.
-    if (isResponse(input) && !/^application\/wasm\b/.test(input.headers.get("Content-Type") ?? "")) {
+    // Brand checks (realm.ts), not instanceof: the value may come from another realm.
+    if (typeof input === "string" || isUrl(input)) input = await fetchBytes(new URL(/* webpackIgnore: true */ input, import.meta.url));
+    // Streaming compilation insists on Content-Type application/wasm (many servers send another) and on
+    // a Response of this realm's Fetch; we read any other Response ourselves.
+    if (isResponse(input) && !(isOwnResponse(input) && /^application\/wasm\b/.test(input.headers.get("Content-Type") ?? ""))) {
       if (!input.ok) throw new Error(`HTTP ${input.status} ${input.statusText} for ${input.url || "the wasm file"}`);
       input = await input.arrayBuffer();
     }
     const shared = THREADED_BUILDS.includes(build);
     const memory = shared ? new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true }) : undefined;
-    const { exports, module } = await instantiate<Record<string, unknown>>(
-      input as WebAssembly.Module | BufferSource | Response | PromiseLike<Response>,
-      memory ? { env: { memory } } : {},
-    );
+    const imports = memory ? { env: { memory } } : {};
+    const { exports, module } =
+      isWasmModule(input) && !(input instanceof WebAssembly.Module)
+        ? await instantiateForeign(input, imports)
+        : await instantiate<Record<string, unknown>>(input as WebAssembly.Module | BufferSource | Response | PromiseLike<Response>, imports);
     const wasm = exports as unknown as WasmExports;
     return { build, exports: wasm, module, memory: memory ?? wasm.memory };
   } catch (cause) {

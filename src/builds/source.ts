@@ -26,7 +26,11 @@ export function setUserSource(build: WasmBuild, source: WasmSource): boolean {
 
 /** The shipped file of a build, relative to this module (src/builds/ in the repo, dist/builds/ in the package). */
 export function defaultWasmUrl(build: WasmBuild): URL {
-  return new URL(`../../build/${BUILD_FILES[build]}`, import.meta.url);
+  // Not a literal, and webpackIgnore: bundlers leave this fallback alone (Rollup's import-meta-assets
+  // plugin rejects a template literal without an extension); the package entries name each file
+  // with a literal of its own, which bundlers copy.
+  const file = `../../build/${BUILD_FILES[build]}`;
+  return new URL(/* webpackIgnore: true */ file, import.meta.url);
 }
 
 /** Where `build` comes from now: the caller's source, else the entry's, else the default URL. */

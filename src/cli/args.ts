@@ -1,17 +1,41 @@
-// Reading the command line: the command, then flags from the table in flags.ts.
+// Reading the command line: the command, then flags from the table in flags.ts. Each flag is given
+// at most once: a repeated flag is an error rather than a silent choice between two values.
 import { closest } from "../validate.js";
 import { FLAGS, flag } from "./flags.js";
+import { quote, UsageError } from "./usage.js";
 
-/** A command-line mistake: printed as one line, exit code 2. */
-export class UsageError extends Error {}
+export { UsageError } from "./usage.js";
 
 export interface Args {
   /** `"train"`, or `"help"` for --help on its own. */
   readonly command: "train" | "help";
-  /** Each flag given, by name, with its text as typed (the last one where a flag is repeated). */
+  /** Each value flag given, by name, with its text as typed. */
   readonly given: ReadonlyMap<string, string>;
   /** The switches given. */
   readonly switches: ReadonlySet<string>;
+}
+
+/** Names longer than this are no typo of a flag: we do not look for the closest one. */
+const LONGEST_TYPO = 40;
+
+function unknownOption(name: string): UsageError {
+  const bare = name.replace(/^-+/, "");
+  const guess = bare !== "" && bare.length <= LONGEST_TYPO ? closest(bare, FLAGS.map((known) => known.name)) : undefined;
+  // A name of plain characters is shown as typed; anything else quoted and cut short.
+  const shown = /^[\w.-]{1,40}$/.test(name) ? `--${name}` : quote(`--${name}`);
+  return new UsageError(`unknown option ${shown}${guess ? `; did you mean --${guess}?` : ""} (see --help)`);
+}
+
+function unexpected(arg: string, afterDashes: boolean): UsageError {
+  if (afterDashes) return new UsageError(`unexpected argument ${quote(arg)} after "--": twolayer train takes options only (see --help)`);
+  const single = /^-[^-]/.test(arg) && flag(arg.slice(1).split("=")[0]) !== undefined;
+  return new UsageError(`unexpected argument ${quote(arg)}: options start with --${single ? `; did you mean -${arg}?` : ""} (see --help)`);
+}
+
+function commandOf(command: string | undefined): "train" | "help" {
+  if (command === "--help" || command === "-h" || command === "help") return "help";
+  if (command === "train") return "train";
+  throw new UsageError(command === undefined ? "missing command: try 'twolayer train' (or --help)" : `unknown command ${quote(command)}: the command is 'train' (see --help)`);
 }
 
 /** Splits argv (without node and the script) into the command and its flags. */
@@ -19,33 +43,34 @@ export function parseArgs(argv: readonly string[]): Args {
   const given = new Map<string, string>();
   const switches = new Set<string>();
   const [command, ...rest] = argv;
-  if (command === "--help" || command === "-h" || command === "help") return { command: "help", given, switches };
-  if (command !== "train") {
-    throw new UsageError(
-      command === undefined ? "missing command: try 'twolayer train' (or --help)" : `unknown command "${command}": the command is 'train' (see --help)`,
-    );
-  }
+  if (commandOf(command) === "help") return { command: "help", given, switches };
+  const once = (name: string, text?: string) => {
+    if (name === "help") return;
+    const before = given.get(name);
+    if (before === undefined && !switches.has(name)) return;
+    const values = text === undefined ? "" : ` (${quote(before!)}, then ${quote(text)})`;
+    throw new UsageError(`--${name} is given twice${values}: give each option once`);
+  };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
-    if (arg === "-h") {
-      switches.add("help");
-      continue;
+    if (arg === "--") {
+      if (i + 1 < rest.length) throw unexpected(rest[i + 1], true);
+      break;
     }
-    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}": options start with -- (see --help)`);
+    if (arg !== "-h" && !arg.startsWith("--")) throw unexpected(arg, false);
     const eq = arg.indexOf("=");
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const name = arg === "-h" ? "help" : arg.slice(2, eq < 0 ? undefined : eq);
     const f = flag(name);
-    if (f === undefined) {
-      const guess = closest(name, FLAGS.map((known) => known.name));
-      throw new UsageError(`unknown option --${name}${guess ? `; did you mean --${guess}?` : ""} (see --help)`);
-    }
+    if (f === undefined) throw unknownOption(name);
     if (f.kind === "switch") {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      once(name);
       switches.add(name);
       continue;
     }
     const text = eq >= 0 ? arg.slice(eq + 1) : rest[++i];
     if (text === undefined || (eq < 0 && text.startsWith("--"))) throw new UsageError(`--${name} needs a value (see --help)`);
+    once(name, text);
     given.set(name, text);
   }
   return { command: switches.has("help") ? "help" : "train", given, switches };

@@ -3,27 +3,19 @@
 // 500) must equal Node's bit for bit. Served without those headers it must still train, on one
 // thread, and say why. README's browser snippet runs too. A screenshot is kept in artifacts/.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { chromium } from "playwright-core";
-import { here, prepared, readmeSnippet, repo, runOk, sameBits, serveStatic } from "./lib.mjs";
+import { here, launchChromium, newPage as openPage, prepared, readmeSnippet, repo, runOk, sameBits, serveStatic } from "./lib.mjs";
 
 const { app, work, node } = prepared();
 const artifacts = join(here, "artifacts");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const TRAIN_TIMEOUT = 240_000;
 let context;
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
-  context = await chromium.launchPersistentContext(mkdtempSync(join(work, "chromium-profile-")), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    viewport: { width: 1280, height: 900 },
-    timeout: 60_000,
-  });
+  context = await launchChromium(work);
 });
 
 after(async () => {
@@ -31,15 +23,7 @@ after(async () => {
 });
 
 /** A new tab whose page errors and failed requests fail the test that reads `problems`. */
-async function newPage() {
-  const page = await context.newPage();
-  const problems = [];
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()}`));
-  page.on("response", (response) => { if (response.status() >= 400) problems.push(`${response.status()} for ${response.url()}`); });
-  page.setDefaultTimeout(30_000);
-  return { page, problems };
-}
+const newPage = () => openPage(context);
 
 describe("the demo page", () => {
   const site = join(work, "web-dist");

@@ -30,7 +30,7 @@ for (const [name, runScript] of Object.entries(runtimes)) {
       assert.ok(Object.is(Number(loss), node.simd[99]), `printed ${loss}, Node's loss 99 is ${node.simd[99]}`);
     });
 
-    test(`${name}: the seed run (SIMD, scalar, JS, 2 threads) equals Node's bit for bit`, async () => {
+    test(`${name}: the seed run (SIMD, scalar, JS, 2 threads) and the small network equal Node's bit for bit`, async () => {
       const got = JSON.parse((await runScript("train.mjs")).stdout);
       assert.equal(got.runtime, name);
       assert.ok(got.entry.endsWith(`/node_modules/twolayer${ENTRY[name]}`), `${name} resolved "twolayer" to ${got.entry}`);
@@ -40,6 +40,7 @@ for (const [name, runScript] of Object.entries(runtimes)) {
       sameBits(got.js, node.js, `${name} js`);
       assert.equal(got.threadsUsed, 2, `${name} ran threads: 2 on ${got.threadsUsed} thread(s)`);
       sameBits(got.threads2, node.threads2, `${name} wasm-simd, 2 threads`);
+      sameBits(got.small, node.small, `${name} small network`);
     });
 
     test(`${name}: memory growth refreshes the old network's views, values intact`, async () => {

@@ -1,6 +1,8 @@
-// The packed tarball itself: what it holds, publint and arethetypeswrong, which file every export
-// condition resolves to (for bundlers and for TypeScript, whose types must check), and no top-level
-// await anywhere in what an entry imports.
+// The packed tarball itself: what it holds and weighs (`npm pack --dry-run`, against a budget), its
+// LICENSE, README images that show outside the repository, no source map pointing at a file it lacks,
+// publint and arethetypeswrong, which file every export condition (and `main`, for tools that ignore
+// `exports`) resolves to, for bundlers and for TypeScript, whose types must check, the
+// .wasm files importable through `exports`, and no top-level await anywhere behind an entry.
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -19,27 +21,86 @@ const EXPECTED = {
   bun: "entry-node",
   node: "entry-node",
   browser: "entry-browser",
-  default: "index",
+  default: "entry-browser",
 };
 
+const BUILDS = ["fma", "scalar", "simd", "threads", "threads-fma"]; // BUILD_FILES in src/loader.ts
+
+// What one install may weigh: the tarball (gzip) and the files it unpacks to. Today (no source maps,
+// the two README images) about 133 kB and 351 kB; the budget leaves room for growth, not for a
+// stray folder or a screenshot at full weight.
+const BUDGET = { packed: 160_000, unpacked: 420_000 };
+
 describe("the tarball", () => {
-  test("holds dist/, both wasm builds, README and package.json, and no sources, tests or demo", () => {
-    for (const file of ["package.json", "README.md", "build/twolayer.simd.wasm", "build/twolayer.scalar.wasm", "dist/cli.js"]) {
-      assert.ok(files.includes(file), `${file} is not in the tarball`);
-    }
-    const stray = files.filter((f) => /^(src|test|web|assembly|scripts|docs)\//.test(f));
+  test("holds dist/, the five wasm builds, README with its images, LICENSE and package.json, and no sources, tests or demo", () => {
+    const wanted = ["package.json", "README.md", "LICENSE", "dist/cli.js", ...BUILDS.map((b) => `build/twolayer.${b}.wasm`)];
+    for (const file of wanted) assert.ok(files.includes(file), `${file} is not in the tarball`);
+    const stray = files.filter((f) => /^(src|test|web|assembly|scripts|bench)\//.test(f) || (f.startsWith("docs/") && !readmeImages().includes(f)));
     assert.deepEqual(stray, [], "the tarball ships files users do not need");
   });
 
-  test("every file the exports map names is in it (types and code for each condition)", () => {
-    const named = [];
+  test(`npm pack --dry-run: what publishing would ship is this tarball, within ${BUDGET.packed / 1000} kB packed and ${BUDGET.unpacked / 1000} kB unpacked`, async () => {
+    const { stdout } = await runOk("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: repo, timeout: 120_000 });
+    const [dry] = JSON.parse(stdout);
+    assert.deepEqual(dry.files.map((f) => f.path).sort(), [...files].sort(), "npm pack --dry-run lists other files than the packed tarball");
+    const biggest = dry.files.sort((a, b) => b.size - a.size).slice(0, 5).map((f) => `${f.path} ${f.size} B`).join(", ");
+    assert.ok(dry.size <= BUDGET.packed, `the tarball is ${dry.size} B, over the budget of ${BUDGET.packed} B (largest files: ${biggest})`);
+    assert.ok(dry.unpackedSize <= BUDGET.unpacked, `it unpacks to ${dry.unpackedSize} B, over the budget of ${BUDGET.unpacked} B (largest files: ${biggest})`);
+  });
+
+  test("LICENSE is the MIT license package.json names", () => {
+    assert.equal(pkg.license, "MIT");
+    const license = readFileSync(join(pkgDir, "LICENSE"), "utf8");
+    assert.match(license, /^MIT License\n\nCopyright \(c\) \d{4} /);
+    assert.match(license, /THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND/);
+  });
+
+  test("README's images are absolute URLs of this version's own files on a CDN that serves npm packages", () => {
+    // npm shows relative image links only for packages with a `repository` to resolve them against;
+    // jsDelivr serves every file of every published version, so the images show wherever README does.
+    const readme = readFileSync(join(pkgDir, "README.md"), "utf8");
+    const links = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+    assert.ok(links.length >= 1, "README shows no image");
+    const prefix = `https://cdn.jsdelivr.net/npm/twolayer@${pkg.version}/`;
+    for (const link of links) {
+      assert.ok(link.startsWith(prefix), `${link} is not under ${prefix} (version ${pkg.version})`);
+      assert.ok(files.includes(link.slice(prefix.length)), `${link}: ${link.slice(prefix.length)} is not in the tarball`);
+    }
+  });
+
+  test("no source map points at a file the tarball lacks", () => {
+    for (const file of files.filter((f) => f.endsWith(".js") || f.endsWith(".d.ts"))) {
+      const comment = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(join(pkgDir, file), "utf8"));
+      if (!comment) continue;
+      const map = join(file, "..", comment[1]);
+      assert.ok(files.includes(map), `${file} names ${comment[1]}, which is not packed`);
+      for (const source of JSON.parse(readFileSync(join(pkgDir, map), "utf8")).sources) {
+        assert.ok(files.includes(join(map, "..", source)), `${map} maps to ${source}, which is not packed`);
+      }
+    }
+  });
+
+  test("every file the exports map (and main, types) names is in it (types and code for each condition)", () => {
+    const named = [pkg.main, pkg.types];
     for (const [condition, target] of Object.entries(pkg.exports["."])) {
       assert.equal(target.default, `./dist/${EXPECTED[condition]}.js`, `condition ${condition}`);
       assert.equal(target.types, `./dist/${EXPECTED[condition]}.d.ts`, `condition ${condition} types`);
       named.push(target.default, target.types);
     }
     assert.deepEqual(Object.keys(pkg.exports["."]), Object.keys(EXPECTED), "condition order (the first match wins)");
-    for (const file of named) assert.ok(files.includes(file.slice(2)), `${file} is named by exports but not packed`);
+    // Parcel (without packageExports) and other tools that ignore `exports` take `main`: the entry that
+    // names each build with a literal URL, and reads it with node:fs where that is a file: URL in Node.
+    // (A top-level `browser` field would do for Parcel too, but publint --strict asks for `exports` instead.)
+    assert.equal(pkg.main, "./dist/entry-browser.js");
+    assert.equal(pkg.browser, undefined);
+    for (const file of named) assert.ok(files.includes(file.slice(2)), `${file} is named by package.json but not packed`);
+  });
+
+  test("each .wasm build is importable as twolayer/build/<file> (esbuild's file loader, Vercel's ?module)", async () => {
+    const script = `for (const b of ${JSON.stringify(BUILDS)}) console.log(import.meta.resolve(\`twolayer/build/twolayer.\${b}.wasm\`));`;
+    const { stdout } = await runOk(process.execPath, ["--input-type=module", "-e", script], { cwd: app });
+    const resolved = stdout.trim().split("\n");
+    BUILDS.forEach((b, i) => assert.ok(resolved[i].endsWith(`/node_modules/twolayer/build/twolayer.${b}.wasm`), `${b}: ${resolved[i]}`));
   });
 
   test("publint --strict finds nothing", async () => {
@@ -51,6 +112,12 @@ describe("the tarball", () => {
     await runOk(bin("attw"), [tarball, "--profile", "esm-only", "--format", "ascii", "--no-color"], { cwd: work });
   });
 });
+
+/** The package files README shows as images (docs/…), from the CDN URLs it uses. */
+function readmeImages() {
+  const readme = readFileSync(join(pkgDir, "README.md"), "utf8");
+  return [...readme.matchAll(/!\[[^\]]*\]\(https:\/\/cdn\.jsdelivr\.net\/npm\/twolayer@[^/]+\/([^)\s]+)\)/g)].map((m) => m[1]);
+}
 
 describe("each condition", () => {
   for (const [condition, entry] of Object.entries(EXPECTED)) {

@@ -1,9 +1,10 @@
 // `npm run test:runtimes`: packs the package, installs the tarball into a fresh app (so a file missing
 // from "files" fails), trains the seed network there with Node as the reference, then runs every
-// *.test.mjs here one after another with node:test: the package checks, Chromium, workerd, Deno, Bun.
+// *.test.mjs here one after another with node:test: the package checks, Chromium, the bundlers,
+// workerd, Vercel's edge runtime and node:vm, Deno, Bun, Node 20/22/24/26 and vitest under Node 24.
 // The runtimes themselves are devDependencies of test/runtimes only, installed here from its lockfile.
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run as runTests } from "node:test";
@@ -33,9 +34,13 @@ try {
   const packed = JSON.parse((await runOk("npm", ["pack", "--json", "--pack-destination", work], { cwd: repo, timeout: 600_000 })).stdout);
   renameSync(join(work, packed[0].filename), join(work, "twolayer.tgz"));
 
-  // 3. An app that installs it, with the scripts every runtime runs.
+  // 3. An app that installs it, with the scripts every runtime runs and the bundlers' apps (in
+  // app/bundlers/). The tools themselves stay in test/runtimes/node_modules, which the work folder
+  // links as its own node_modules: resolving from the app, "twolayer" is found in the app's
+  // node_modules and the bundlers and their plugins one folder up, as a project's own would be.
   const app = join(work, "app");
   cpSync(join(here, "app"), app, { recursive: true });
+  symlinkSync(join(here, "node_modules"), join(work, "node_modules"), "dir");
   step("installing the tarball into a fresh app");
   await runOk("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts"], { cwd: app, timeout: 300_000 });
 
@@ -52,7 +57,12 @@ try {
 }
 
 // 5. The suites, one file at a time (each may start a runtime of its own).
-const files = readdirSync(here).filter((f) => f.endsWith(".test.mjs")).sort().map((f) => join(here, f));
+// `npm run test:runtimes -- bundlers realms` runs only the suites whose file names contain one of those words.
+const only = process.argv.slice(2);
+const files = readdirSync(here)
+  .filter((f) => f.endsWith(".test.mjs") && (only.length === 0 || only.some((word) => f.includes(word))))
+  .sort()
+  .map((f) => join(here, f));
 step(`running ${files.length} suites`);
 process.env.TWOLAYER_RUNTIMES_STATE = state;
 let passed = 0;

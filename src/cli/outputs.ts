@@ -1,0 +1,79 @@
+// Every output path (the flags marked `output` in flags.ts) checked before training starts, so that
+// an unwritable one is exit 2 at once rather than after minutes of training, and without leaving
+// anything behind: we create (and at once remove) a temporary file where write-file.ts will create
+// its own, which tests exactly what writing will need — ACLs, read-only mounts, root's powers and
+// file systems such as /proc included — and we never create or truncate the target itself.
+import { accessSync, closeSync, constants, lstatSync, openSync, realpathSync, rmSync, statSync, type Stats } from "node:fs";
+import { basename, dirname, join, resolve, sep } from "node:path";
+import type { Args } from "./args.js";
+import { FLAGS } from "./flags.js";
+import { fsWords } from "./fs-words.js";
+import { quote, UsageError } from "./usage.js";
+import { tempPath, type OutputTarget } from "./write-file.js";
+
+type Refuse = (why: string) => UsageError;
+
+/** Creates and removes a temporary file in `dir`, or refuses. */
+function probe(dir: string, refuse: Refuse): void {
+  const path = tempPath(dir);
+  try {
+    closeSync(openSync(path, "wx"));
+  } catch (error) {
+    throw refuse(`cannot create files in ${quote(dir)}: ${fsWords(error)}`);
+  }
+  rmSync(path, { force: true });
+}
+
+function newFile(flag: string, path: string, refuse: Refuse): OutputTarget {
+  const dir = dirname(resolve(path));
+  let stats: Stats;
+  try {
+    stats = statSync(dir);
+  } catch (error) {
+    throw refuse((error as NodeJS.ErrnoException).code === "ENOENT" ? `the directory ${quote(dir)} does not exist` : fsWords(error));
+  }
+  if (!stats.isDirectory()) throw refuse(`${quote(dir)} is not a directory`);
+  const real = realpathSync(dir);
+  probe(real, refuse);
+  return { flag, path, target: join(real, basename(resolve(path))), replace: true };
+}
+
+function existingFile(flag: string, path: string, stats: Stats, refuse: Refuse): OutputTarget {
+  if (stats.isDirectory()) throw refuse("is a directory, not a file");
+  const target = realpathSync(path);
+  try {
+    accessSync(target, constants.W_OK);
+  } catch (error) {
+    throw refuse(fsWords(error));
+  }
+  // A device or a FIFO (/dev/null, /dev/stdout) is written in place: it cannot be renamed over.
+  if (!stats.isFile()) return { flag, path, target, replace: false };
+  probe(dirname(target), refuse);
+  return { flag, path, target, replace: true, mode: stats.mode & 0o7777 };
+}
+
+/** Checks one output flag's path; returns where to write it, or throws a UsageError naming both. */
+export function checkOutput(flag: string, path: string): OutputTarget {
+  if (path === "") throw new UsageError(`--${flag} needs a file name`);
+  const refuse: Refuse = (why) => new UsageError(`--${flag} ${quote(path)}: ${why}`);
+  if (path.endsWith("/") || path.endsWith(sep)) throw refuse("names a directory, not a file");
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw refuse(fsWords(error));
+    if (lstatSync(path, { throwIfNoEntry: false })) throw refuse("is a symbolic link to a missing file");
+    return newFile(flag, path, refuse);
+  }
+  return existingFile(flag, path, stats, refuse);
+}
+
+/** Checks every output flag given; two flags naming one file are refused too. */
+export function checkOutputs(args: Args): OutputTarget[] {
+  const targets = FLAGS.filter((f) => f.output && args.given.has(f.name)).map((f) => checkOutput(f.name, args.given.get(f.name)!));
+  for (const [i, a] of targets.entries()) {
+    const b = targets.slice(i + 1).find((other) => other.replace && other.target === a.target);
+    if (b) throw new UsageError(`--${a.flag} and --${b.flag} name the same file ${quote(a.path)}: give each its own`);
+  }
+  return targets;
+}

@@ -1,0 +1,69 @@
+// Brand checks: what kind of built-in object a value is, whichever realm made it.
+//
+// Every global object (a page and each of its iframes, a node:vm context, Vercel's edge runtime, which
+// runs code in a vm context) has its own WebAssembly.Module, ArrayBuffer, Response and URL, so
+// `value instanceof WebAssembly.Module` is false for a module compiled in another realm — yet
+// WebAssembly.instantiate and WebAssembly.compile accept any realm's modules and buffers, since they
+// check the engine's internal slots, not prototypes. We check the same way: where the platform has a
+// method that throws for anything but the real thing (WebAssembly.Module.exports, ArrayBuffer's
+// byteLength getter, ArrayBuffer.isView) we call it; for the Fetch and URL classes, which have no such
+// method across realms (each realm's copy checks its own class), we read the spec's Symbol.toStringTag
+// and the members we then use.
+
+/** `Object.prototype.toString`'s tag for a value, "[object WebAssembly.Module]" and so on. */
+function tag(value: unknown): string {
+  return Object.prototype.toString.call(value);
+}
+
+/** Whether `value` is a compiled WebAssembly.Module from any realm. */
+export function isWasmModule(value: unknown): value is WebAssembly.Module {
+  if (typeof value !== "object" || value === null || typeof WebAssembly !== "object") return false;
+  try {
+    // Throws a TypeError for anything that is not a module; reads no more than the module's export list.
+    WebAssembly.Module.exports(value as WebAssembly.Module);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const byteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength")?.get;
+
+/** Whether `value` is an ArrayBuffer (not a SharedArrayBuffer) from any realm. */
+export function isArrayBuffer(value: unknown): value is ArrayBuffer {
+  if (typeof value !== "object" || value === null) return false;
+  if (!byteLength) return tag(value) === "[object ArrayBuffer]";
+  try {
+    byteLength.call(value); // throws unless value has [[ArrayBufferData]] and is not shared
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `value` is a typed array or DataView from any realm (ArrayBuffer.isView checks the internal slot). */
+export function isBufferView(value: unknown): value is ArrayBufferView {
+  return ArrayBuffer.isView(value);
+}
+
+/** Whether `value` is bytes WebAssembly.compile accepts: an ArrayBuffer or a view of one, from any realm. */
+export function isBufferSource(value: unknown): value is BufferSource {
+  return isArrayBuffer(value) || isBufferView(value);
+}
+
+/** Whether `value` is a Fetch `Response` from any realm (its tag, and the members the loader reads). */
+export function isResponse(value: unknown): value is Response {
+  if (typeof value !== "object" || value === null || tag(value) !== "[object Response]") return false;
+  const r = value as Partial<Response>;
+  return typeof r.arrayBuffer === "function" && typeof r.headers?.get === "function";
+}
+
+/** Whether `value` is a Response made by this realm's Fetch (the only kind `instantiateStreaming` takes everywhere). */
+export function isOwnResponse(value: unknown): value is Response {
+  return typeof Response === "function" && value instanceof Response;
+}
+
+/** Whether `value` is a WHATWG `URL` from any realm. */
+export function isUrl(value: unknown): value is URL {
+  return typeof value === "object" && value !== null && tag(value) === "[object URL]" && typeof (value as URL).href === "string";
+}

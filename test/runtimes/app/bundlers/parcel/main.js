@@ -1,0 +1,4 @@
+import * as twolayer from "twolayer";
+import { runPage } from "../page.js";
+
+runPage(twolayer);
