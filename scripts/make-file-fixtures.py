@@ -250,6 +250,46 @@ def make_weights(st):
     meta = {"numpy": np.__version__, "safetensors": safetensors.__version__, "files": spec}
     (out / "weights.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
     print(f"wrote {len(spec)} weights fixtures to {out}")
+    make_cli(st, o1, o2)
+
+
+def make_cli(st, w1, w2):
+    """Files for test/cli-files.test.ts: data as numpy writes it (.npy, Fortran order, float32, CSV
+    with np.savetxt, .npz, .safetensors), and what numpy computes from it: 20 SGD steps of the
+    tutorial's program from the weights odd.npz holds (every loss, and the weights after), and
+    np.maximum(x @ w1, 0) @ w2 with those weights."""
+    out = ROOT / "cli"
+    out.mkdir(parents=True, exist_ok=True)
+    rs = np.random.RandomState(12)
+    x, y = rs.randn(12, 37), rs.randn(12, 5)
+    (out / "x.npy").write_bytes(npy(x))
+    (out / "y.npy").write_bytes(npy(y))
+    (out / "x-fortran.npy").write_bytes(npy(np.asfortranarray(x)))
+    (out / "x-f32.npy").write_bytes(npy(x.astype(np.float32)))
+    (out / "x-1d.npy").write_bytes(npy(x[0]))
+    np.savetxt(out / "y.csv", y, delimiter=",", header="a,b,c,d,e", comments="")
+    (out / "data.npz").write_bytes(savez(True, x=x, y=y))
+    (out / "data.safetensors").write_bytes(st({"x": x, "y": y}))
+    lr, iterations = 1e-4, 20
+    a, b, losses = w1.copy(), w2.copy(), []
+    for _ in range(iterations):
+        h = x.dot(a)
+        h_relu = np.maximum(h, 0)
+        y_pred = h_relu.dot(b)
+        losses.append(float(np.square(y_pred - y).sum()))
+        grad_y_pred = 2.0 * (y_pred - y)
+        grad_b = h_relu.T.dot(grad_y_pred)
+        grad_h = grad_y_pred.dot(b.T)
+        grad_h[h < 0] = 0
+        grad_a = x.T.dot(grad_h)
+        a -= lr * grad_a
+        b -= lr * grad_b
+    (out / "trained.npz").write_bytes(savez(False, w1=a, w2=b))
+    (out / "predict.npy").write_bytes(npy(np.maximum(x @ w1, 0) @ w2))
+    facts = {"numpy": np.__version__, "lr": lr, "iterations": iterations, "losses": losses,
+             "made": "x.npy, y.npy (12×37, 12×5); predict.npy from ../weights/odd.npz; trained.npz after the losses"}
+    (out / "cli.json").write_text(json.dumps(facts, indent=1) + "\n")
+    print(f"wrote the command line's fixtures to {out}")
 
 
 def check_ours():

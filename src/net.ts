@@ -158,19 +158,14 @@ export class TwoLayerNet {
   }
 
   /**
-   * Predictions y = relu(x·w1)·w2 for new inputs: `x` is rows × D_in, row-major (rows = length /
-   * D_in, any number ≥ 1; a Float64Array, Float32Array or number[], rounded to float32 for an f32
-   * network), finite. Returns rows × D_out in the network's dtype, a fresh array. It runs the
-   * network's own kernels (SIMD where available, its threads) on scratch memory of its own, so x, h,
-   * yPred and the gradients stay as they were; reserving that scratch may grow wasm memory, so read
-   * views such as `net.w1` again afterwards.
-   *
-   * For the training x, the result equals `yPred` after `forwardBackward()` bit for bit: the rows go
-   * through the same kernel calls with the same sizes. That holds with threads too (the same thread
-   * count splits h = x·w1 the same way) and with `fma` (the same fused kernels, on one engine).
-   * Between networks of different thread counts, or with and without FMA, results differ in the
-   * last bits, as their training does. A wrong type, a length that is not a whole number of rows, no
-   * rows, or a NaN or ±Infinity is an INVALID_ARRAY TwoLayerError.
+   * Predictions y = relu(x·w1)·w2 for new inputs x, rows × D_in row-major (any number of rows ≥ 1;
+   * Float64Array, Float32Array or number[]; finite), as a fresh rows × D_out array of the network's
+   * dtype. It runs the network's own kernels (SIMD, its threads, FMA if asked) on scratch of its own,
+   * so x, h, yPred and the gradients stay as they were; the scratch may grow wasm memory (read views
+   * again). On the training x it equals `yPred` after `forwardBackward()` bit for bit, also with
+   * threads (the same split of h = x·w1) and with FMA (the same kernels, one engine); networks of
+   * other thread counts or FMA settings differ in the last bits, as their training does. Bad input
+   * is an INVALID_ARRAY TwoLayerError.
    */
   predict(x: ArrayLike<number>): FloatArray {
     this.checkAlive();
