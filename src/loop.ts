@@ -52,6 +52,13 @@ function divergenceMessage(net: Trainable, t: number, loss: number, lastFiniteLo
   );
 }
 
+/** `losses` copied into an array twice as long (at most `iterations`). */
+function grown(losses: Float64Array<ArrayBuffer>, iterations: number): Float64Array<ArrayBuffer> {
+  const longer = new Float64Array(Math.min(iterations, 2 * losses.length));
+  longer.set(losses);
+  return longer;
+}
+
 /** Trains `net` in place: the numpy program's `for t in range(iterations)`. */
 export async function runLoop(
   net: Trainable,
@@ -60,7 +67,9 @@ export async function runLoop(
   flopsPerStep: number,
 ): Promise<TrainResult> {
   const { iterations, learningRate, onNonFinite } = config;
-  const losses = new Float64Array(iterations);
+  // Grown by doubling as the run goes on, so that asking for 10⁸ iterations does not take 800 MB
+  // before the first one (an aborted or diverged run may use few of them).
+  let losses = new Float64Array(Math.min(iterations, 1 << 16));
   let status: TrainResult["status"] = "completed";
   let divergence: TrainResult["divergence"];
   let t = 0;
@@ -72,6 +81,7 @@ export async function runLoop(
       break;
     }
     const loss = net.forwardBackward();
+    if (t === losses.length) losses = grown(losses, iterations);
     losses[t] = loss;
     onIteration?.(t, loss);
     if (!Number.isFinite(loss) && onNonFinite === "stop") {
@@ -91,7 +101,7 @@ export async function runLoop(
   const { backend, dtype, threadsUsed, fmaUsed, fallbacks } = net;
   return {
     status,
-    losses: t === iterations ? losses : losses.slice(0, t),
+    losses: t === losses.length ? losses : losses.slice(0, t),
     seconds,
     gflops: seconds > 0 ? (flopsPerStep * t) / seconds / 1e9 : 0,
     backend,

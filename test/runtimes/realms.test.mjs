@@ -140,13 +140,13 @@ describe("a node:vm context", () => {
     });
   }
 
-  test("node:vm: an object from outside that is no wasm gets WASM_UNAVAILABLE naming the build and the fix", async () => {
+  test("node:vm: an object from outside that is no wasm is refused by init's checks, naming the option and what it accepts", async () => {
     const ctx = context();
     const fake = { [Symbol.toStringTag]: "WebAssembly.Module" };
     await assert.rejects(ctx.twolayer.init({ wasm: { simd: fake } }), (error) => {
       assert.equal(error.name, "TwoLayerError");
-      assert.equal(error.code, "WASM_UNAVAILABLE");
-      assert.match(error.message, /could not load the simd WebAssembly build .*init\(\{ wasm: \{ "simd": \.\.\. \} \}\)/);
+      assert.equal(error.code, "INVALID_OPTION");
+      assert.match(error.message, /wasm\.simd must be a URL, bytes, a Response or a compiled WebAssembly\.Module, got an object/);
       return true;
     });
   });
