@@ -1,4 +1,4 @@
-import { zipSync } from "fflate/browser";
+import { zipSync } from "fflate";
 import { TwoLayerError } from "../errors.js";
 import { checkArrays } from "./check-array.js";
 import { invalidFile } from "./invalid.js";

@@ -1,4 +1,4 @@
-import { strFromU8 } from "fflate/browser";
+import { strFromU8 } from "fflate";
 import { bytesText, invalidFile } from "./invalid.js";
 
 // fflate reads the archive for us (ZIP64 sizes, data, inflate; see zip-read.ts), but it trusts the
