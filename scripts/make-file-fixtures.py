@@ -1,8 +1,10 @@
 """Makes the file fixtures of test/files*.test.ts with numpy and the safetensors package, and checks
 what our writers wrote.
 
-    python3 scripts/make-file-fixtures.py            # writes test/fixtures/files/{npy,npz,safetensors,csv}/ and expected.json
-    python3 scripts/make-file-fixtures.py --check-ours   # reads test/fixtures/files/ours/ with numpy and safetensors
+    python3 scripts/make-file-fixtures.py            # writes test/fixtures/files/{npy,npz,safetensors,csv}/ and expected.json,
+                                                     # and test/fixtures/files/weights/ with weights.json
+    python3 scripts/make-file-fixtures.py --check-ours   # reads test/fixtures/files/ours/ and saved/ (what our
+                                                     # writers and net.saveWeights wrote) with numpy and safetensors
 
 Needs numpy and safetensors (pip install safetensors). The tests never run this: they read the
 committed files and expected.json, which holds every array's dtype, shape and exact bytes (hex of the
@@ -12,6 +14,7 @@ words an error message must contain.
 import io
 import json
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -164,10 +167,137 @@ def make():
     meta = {"numpy": np.__version__, "safetensors": safetensors.__version__, "files": expected}
     (ROOT / "expected.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
     print(f"wrote {len(expected)} fixtures to {ROOT}")
+    make_weights(st)
+
+
+def tutorial(iterations=500, seed=0, n=64, d_in=1000, hidden=100, d_out=10, lr=1e-6):
+    """The numpy program of the tutorial (as scripts/make-fixtures.py runs it): its data, trained
+    weights, and the loss of one more forward pass after the last update."""
+    np.random.seed(seed)
+    x = np.random.randn(n, d_in)
+    y = np.random.randn(n, d_out)
+    w1 = np.random.randn(d_in, hidden)
+    w2 = np.random.randn(hidden, d_out)
+    for _ in range(iterations):
+        h = x.dot(w1)
+        h_relu = np.maximum(h, 0)
+        y_pred = h_relu.dot(w2)
+        grad_y_pred = 2.0 * (y_pred - y)
+        grad_w2 = h_relu.T.dot(grad_y_pred)
+        grad_h = grad_y_pred.dot(w2.T)
+        grad_h[h < 0] = 0
+        grad_w1 = x.T.dot(grad_h)
+        w1 -= lr * grad_w1
+        w2 -= lr * grad_w2
+    loss = float(np.square(np.maximum(x.dot(w1), 0).dot(w2) - y).sum())
+    return x, w1, w2, loss
+
+
+def make_weights(st):
+    """Weights files for test/weights*.test.ts: numpy's trained tutorial network, predictions numpy
+    made with it (np.maximum(x @ w1, 0) @ w2), float64 weights and their astype(np.float32), and
+    the bad files create({ weights }) must refuse, with the words its message must contain (and
+    the dtype of the network that refuses it, where only one does)."""
+    out = ROOT / "weights"
+    out.mkdir(parents=True, exist_ok=True)
+    spec = {}
+
+    def put(name, data, **facts):
+        (out / name).write_bytes(data)
+        spec[name] = facts
+
+    x, w1, w2, loss = tutorial()
+    put("trained.npz", savez(False, w1=w1, w2=w2), loss_after=loss, sizes=[1000, 100, 10])
+    put("trained-f32.safetensors", st({"w1": w1.astype(np.float32), "w2": w2.astype(np.float32)}), sizes=[1000, 100, 10])
+    x_new = np.random.RandomState(7).randn(9, 1000)
+    put("trained-predict.npz", savez(False, x=x_new, y_pred=np.maximum(x_new @ w1, 0) @ w2))
+    # Odd sizes (primes, SIMD tails), compressed, for predict on a small network.
+    rs = np.random.RandomState(8)
+    o1, o2, ox = rs.randn(37, 13), rs.randn(13, 5), rs.randn(11, 37)
+    put("odd.npz", savez(True, w1=o1, w2=o2), sizes=[37, 13, 5])
+    put("odd-predict.npz", savez(False, x=ox, y_pred=np.maximum(ox @ o1, 0) @ o2))
+    # float64 weights an f32 network rounds: ties to even, float32's subnormals and its largest value.
+    f32 = np.float32
+    ties = np.array([1 + 2**-24, 1 + 3 * 2**-24, -(1 + 2**-24), 2**-149 * 0.5, 2**-149 * 1.5, 2**-149 * 0.49,
+                     float(np.finfo(f32).max) * (1 + 2**-25), 0.1, 1 / 3, -0.0, 1e-50, 16777217.0,
+                     2.0**-126 * (1 - 2**-24), np.pi, -np.e, 3.4e38])
+    a1, a2 = ties.reshape(4, 4), np.array([[0.1], [0.2], [0.3], [1 + 2**-24]])
+    put("astype.npz", savez(False, w1=a1, w2=a2), sizes=[4, 4, 1])
+    put("astype-f32.npz", savez(False, w1=a1.astype(f32), w2=a2.astype(f32)), sizes=[4, 4, 1])
+    # What PyTorch's weights become in numpy: w1 = weight.T (Fortran order), and a big-endian w2.
+    put("fortran-be.npz", savez(True, w1=o1.T.copy().T, w2=o2.astype(">f8")), sizes=[37, 13, 5])
+
+    small1, small2 = np.round(rs.randn(3, 2), 3), np.round(rs.randn(2, 2), 3)
+    bad = {
+        "no-w2.npz": (savez(False, w1=small1), ['has no array "w2"', "it holds w1"]),
+        "unchained.npz": (savez(True, w1=np.zeros((1000, 100)), w2=np.zeros((50, 10))), ["w1 is 1000×100 and w2 is 50×10"]),
+        "int.npz": (savez(False, w1=np.arange(6).reshape(3, 2), w2=small2), ['npz member "w1.npy"', "int64 values"]),
+        "int8.safetensors": (st({"w1": np.ones((3, 2), dtype=np.int8), "w2": small2}), ['safetensors tensor "w1"', "int8 values"]),
+        "nan.npz": (savez(False, w1=np.where(np.arange(6).reshape(3, 2) == 3, np.nan, small1), w2=small2), ['npz member "w1.npy"', "w1[1, 1] is NaN", "allowNonFinite"]),
+        "inf.safetensors": (st({"w1": small1, "w2": np.array([[1.0, -np.inf], [0.5, 2.0]])}), ['safetensors tensor "w2"', "w2[0, 1] is -Infinity"]),
+        "w2-1d.npz": (savez(False, w1=small1, w2=np.ones(2)), ['npz member "w2.npy"', "w2 has shape (2,) but must be 2-D"]),
+        "w1-3d.safetensors": (st({"w1": np.ones((3, 2, 1)), "w2": small2}), ['safetensors tensor "w1"', "w1 has shape (3, 2, 1)"]),
+        "empty-w1.npz": (savez(False, w1=np.zeros((0, 2)), w2=small2), ["w1 has shape (0, 2)", "at least 1"]),
+        "extra.npz": (savez(False, w1=small1, w2=small2, b1=np.zeros(2)), ['"b1" besides w1 and w2']),
+        "torch-names.safetensors": (st({"0.weight": small1.T.copy(), "2.weight": small2.T.copy()}), ['has no array "w1"', "0.weight, 2.weight"]),
+        "f16.safetensors": (st({"w1": small1.astype(np.float16), "w2": small2}), ['"F16" is not one we read']),
+        "complex.npz": (savez(False, w1=small1 + 1j, w2=small2), ["'<c16' (complex)"]),
+        "beyond-f32.npz": (savez(False, w1=np.where(np.arange(6).reshape(3, 2) == 5, 1e39, small1), w2=small2), ["w1[2, 1] is 1e+39, beyond float32's range"], "f32"),
+        "one.npy": (npy(small1), ["an .npy file, which holds one array"]),
+    }
+    for name, (data, words, *dtype) in bad.items():
+        put(name, data, error=words, **({"dtype": dtype[0]} if dtype else {}))  # the network's dtype, when it matters
+    meta = {"numpy": np.__version__, "safetensors": safetensors.__version__, "files": spec}
+    (out / "weights.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {len(spec)} weights fixtures to {out}")
+    make_cli(st, o1, o2)
+
+
+def make_cli(st, w1, w2):
+    """Files for test/cli-files.test.ts: data as numpy writes it (.npy, Fortran order, float32, CSV
+    with np.savetxt, .npz, .safetensors), and what numpy computes from it: 20 SGD steps of the
+    tutorial's program from the weights odd.npz holds (every loss, and the weights after), and
+    np.maximum(x @ w1, 0) @ w2 with those weights."""
+    out = ROOT / "cli"
+    out.mkdir(parents=True, exist_ok=True)
+    rs = np.random.RandomState(12)
+    x, y = rs.randn(12, 37), rs.randn(12, 5)
+    (out / "x.npy").write_bytes(npy(x))
+    (out / "y.npy").write_bytes(npy(y))
+    (out / "x-fortran.npy").write_bytes(npy(np.asfortranarray(x)))
+    (out / "x-f32.npy").write_bytes(npy(x.astype(np.float32)))
+    (out / "x-1d.npy").write_bytes(npy(x[0]))
+    np.savetxt(out / "y.csv", y, delimiter=",", header="a,b,c,d,e", comments="")
+    (out / "data.npz").write_bytes(savez(True, x=x, y=y))
+    (out / "data.safetensors").write_bytes(st({"x": x, "y": y}))
+    lr, iterations = 1e-4, 20
+    a, b, losses = w1.copy(), w2.copy(), []
+    for _ in range(iterations):
+        h = x.dot(a)
+        h_relu = np.maximum(h, 0)
+        y_pred = h_relu.dot(b)
+        losses.append(float(np.square(y_pred - y).sum()))
+        grad_y_pred = 2.0 * (y_pred - y)
+        grad_b = h_relu.T.dot(grad_y_pred)
+        grad_h = grad_y_pred.dot(b.T)
+        grad_h[h < 0] = 0
+        grad_a = x.T.dot(grad_h)
+        a -= lr * grad_a
+        b -= lr * grad_b
+    (out / "trained.npz").write_bytes(savez(False, w1=a, w2=b))
+    (out / "predict.npy").write_bytes(npy(np.maximum(x @ w1, 0) @ w2))
+    facts = {"numpy": np.__version__, "lr": lr, "iterations": iterations, "losses": losses,
+             "made": "x.npy, y.npy (12×37, 12×5); predict.npy from ../weights/odd.npz; trained.npz after the losses"}
+    (out / "cli.json").write_text(json.dumps(facts, indent=1) + "\n")
+    print(f"wrote the command line's fixtures to {out}")
 
 
 def check_ours():
-    ours = ROOT / "ours"
+    failures = sum(check_dir(ROOT / d) for d in ("ours", "saved"))
+    sys.exit(1 if failures else 0)
+
+
+def check_dir(ours):
     spec = json.loads((ours / "expected.json").read_text())
     failures = 0
     for rel, arrays in sorted(spec.items()):
@@ -177,6 +307,15 @@ def check_ours():
         elif rel.endswith(".npz"):
             with np.load(path) as z:
                 got = {k: z[k] for k in z.files}
+            # Each member is the very file np.save writes for its array.
+            with zipfile.ZipFile(path) as zf:
+                for member in zf.namelist():
+                    raw = zf.read(member)
+                    b = io.BytesIO()
+                    np.save(b, np.load(io.BytesIO(raw)))
+                    if b.getvalue() != raw:
+                        failures += 1
+                        print(f"MISMATCH {rel} {member}: not the bytes np.save writes")
         elif rel.endswith(".safetensors"):
             got = load_file(str(path))
         else:
@@ -195,8 +334,8 @@ def check_ours():
         if extra:
             failures += 1
             print(f"MISMATCH {rel}: unexpected arrays {sorted(extra)}")
-    print(f"numpy {np.__version__}, safetensors {safetensors.__version__}: checked {len(spec)} files we wrote, {failures} mismatches")
-    sys.exit(1 if failures else 0)
+    print(f"numpy {np.__version__}, safetensors {safetensors.__version__}: checked {len(spec)} files we wrote in {ours.name}/, {failures} mismatches")
+    return failures
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// The command line: `twolayer train [flags]` (see src/cli/flags.ts for every flag). Mistakes are one
-// line on stderr and exit code 2; nothing here prints a stack trace unless TWOLAYER_DEBUG is set.
+// The command line: `twolayer train [flags]` and `twolayer predict [flags]` (see src/cli/flags.ts for
+// every flag). Mistakes are one line on stderr and exit code 2; nothing here prints a stack trace
+// unless TWOLAYER_DEBUG is set.
 import { parseArgs, type Args } from "./cli/args.js";
 import { helpText } from "./cli/help.js";
 import { report } from "./cli/report.js";
 import { say, stdoutFailure, watchStdio, writeStdout } from "./cli/stdio.js";
+import { predictCommand } from "./cli/predict-command.js";
 import { CLOSED_STDOUT_CODE, stdoutStop } from "./cli/stops.js";
 import { trainCommand } from "./cli/train-command.js";
 
@@ -13,14 +15,14 @@ async function main(argv: string[]): Promise<number> {
   try {
     args = parseArgs(argv);
     if (args.command === "help") {
-      await writeStdout(helpText() + "\n");
+      await writeStdout(helpText(args.helpFor) + "\n");
       const failure = stdoutFailure();
       if (failure === undefined) return 0;
       const stop = stdoutStop(failure);
       if (stop.code !== CLOSED_STDOUT_CODE) say(stop.cause);
       return stop.code;
     }
-    return await trainCommand(args);
+    return await (args.command === "predict" ? predictCommand(args) : trainCommand(args));
   } catch (error) {
     return report(error, args);
   }

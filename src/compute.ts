@@ -27,6 +27,11 @@ export interface Compute extends RunInfo {
   readonly kernels: Kernels;
   /** Where the network's arena is reserved. */
   readonly space: Space;
+  /**
+   * Where short-lived scratch next to the arena is reserved (predict's): the same wasm memory, whose
+   * addresses the kernels take; for the js backend a buffer of its own, since its space holds one arena.
+   */
+  scratchSpace(): Space;
   /** Ends the compute's workers and returns their memory (networks call it from dispose()). Idempotent. */
   dispose(): void;
 }
@@ -39,7 +44,7 @@ export interface Compute extends RunInfo {
 export async function openCompute(options: ComputeOptions): Promise<Compute> {
   const { dtype } = options;
   if (options.backend === "js") {
-    return { kernels: jsKernels(), space: jsSpace(), backend: "js", dtype, threadsUsed: 1, fmaUsed: false, fallbacks: [], dispose() {} };
+    return { kernels: jsKernels(), space: jsSpace(), scratchSpace: jsSpace, backend: "js", dtype, threadsUsed: 1, fmaUsed: false, fallbacks: [], dispose() {} };
   }
   const choice = await chooseBuilds(options);
   const fallbacks = [...choice.fallbacks];
@@ -47,9 +52,11 @@ export async function openCompute(options: ComputeOptions): Promise<Compute> {
     try {
       const loaded = await loadedBuild(choice.threaded);
       const pool = await ThreadPool.start(loaded, choice.threads);
+      const space = wasmSpace(loaded.exports);
       return {
         kernels: threadedKernels(loaded, dtype, pool),
-        space: wasmSpace(loaded.exports),
+        space,
+        scratchSpace: () => space,
         backend: "wasm-simd",
         dtype,
         threadsUsed: choice.threads,
@@ -62,9 +69,11 @@ export async function openCompute(options: ComputeOptions): Promise<Compute> {
     }
   }
   const loaded = await loadedBuild(choice.single);
+  const space = wasmSpace(loaded.exports);
   return {
     kernels: wasmKernels(loaded.exports, dtype),
-    space: wasmSpace(loaded.exports),
+    space,
+    scratchSpace: () => space,
     backend: choice.single === "scalar" ? "wasm-scalar" : "wasm-simd",
     dtype,
     threadsUsed: 1,

@@ -20,3 +20,5 @@ export {
 export type { BackendName, DType, FloatArray } from "./kernels.js";
 export { pythonFloat } from "./format.js";
 export { lossPlotSvg, type LossPlotOptions } from "./plot/loss-plot.js";
+export type { WeightsFormat } from "./weights.js";
+export { readArrays, readCsv, writeNpy, writeNpz, writeSafetensors, writeCsv, type NdArray, type NdArrays, type CsvOptions, type CsvTable } from "./files/index.js";

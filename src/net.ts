@@ -1,7 +1,7 @@
 import { openCompute, type Compute } from "./compute.js";
 import { disposedError, TwoLayerError } from "./errors.js";
 import { pythonFloat } from "./format.js";
-import type { FloatArray, Kernels } from "./kernels.js";
+import type { Block, FloatArray, Kernels } from "./kernels.js";
 import { carveNet, netBytes, type NetBlocks } from "./layout.js";
 import { runLoop, type TrainResult } from "./loop.js";
 import { Arena, MAX_ARENA_BYTES, tooLarge } from "./memory.js";
@@ -20,7 +20,9 @@ import {
   type NetConfig,
   type NetOptions,
 } from "./options.js";
+import { predictRows } from "./predict.js";
 import type { RunInfo } from "./run-info.js";
+import { writeWeights, type WeightsFormat } from "./weights.js";
 
 type Sizes = Pick<NetConfig, "n" | "dIn" | "hidden" | "dOut">;
 
@@ -183,6 +185,36 @@ export class TwoLayerNet {
     return trainNetwork(this, loopOptions(options));
   }
 
+  /**
+   * The weights as a file numpy and PyTorch read: an .npz (the default; np.savez's layout, arrays
+   * "w1" and "w2", `<f8` for f64 networks and `<f4` for f32) or, with `"safetensors"`, a
+   * .safetensors file (tensors "w1", "w2", F64 or F32). Shapes (D_in, H) and (H, D_out), row-major,
+   * exactly the bits in memory; the same weights give the same bytes in every runtime.
+   * `TwoLayerNet.create({ weights })` loads them back, bit for bit.
+   */
+  saveWeights(format: WeightsFormat = "npz"): Uint8Array {
+    this.checkAlive();
+    const { w1, w2 } = this.weights();
+    return writeWeights(w1.array, w2.array, this.dIn, this.hidden, this.dOut, format);
+  }
+
+  /**
+   * Predictions y = relu(x·w1)·w2 for new inputs x, rows × D_in row-major (any number of rows ≥ 1;
+   * Float64Array, Float32Array or number[]; finite), as a fresh rows × D_out array of the network's
+   * dtype. It runs the network's own kernels (SIMD, its threads, FMA if asked) on scratch of its own,
+   * so x, h, yPred and the gradients stay as they were; the scratch may grow wasm memory (read views
+   * again). On the training x it equals `yPred` after `forwardBackward()` bit for bit, also with
+   * threads (the same split of h = x·w1) and with FMA (the same kernels, one engine); networks of
+   * other thread counts or FMA settings differ in the last bits, as their training does. Bad input
+   * is an INVALID_ARRAY TwoLayerError.
+   */
+  predict(x: ArrayLike<number>): FloatArray {
+    this.checkAlive();
+    const { w1, w2 } = this.weights();
+    const { n, dIn, hidden, dOut } = this;
+    return predictRows({ kernels: this.k, space: this.compute.scratchSpace(), dtype: this.dtype, n, dIn, hidden, dOut, w1, w2 }, x);
+  }
+
   /** The first NaN or ±Infinity in x, y, w1 or w2 ("x[5] is NaN"), if any. */
   firstNonFinite(): string | undefined {
     this.checkAlive();
@@ -210,6 +242,15 @@ export class TwoLayerNet {
     this.xPacked = true;
   }
 
+  /**
+   * w1 and w2 as blocks of the arena, for whatever reads the weights between training steps
+   * (saveWeights, predict, the w1 and w2 views): the one place to change if w1 ever stops being
+   * stored as the program reads it (a form of training that keeps w1 implicitly materializes it here).
+   */
+  private weights(): { w1: Block; w2: Block } {
+    return { w1: this.b.w1, w2: this.b.w2 };
+  }
+
   private checkAlive(): void {
     if (this.arena.isDisposed) throw disposedError();
   }
@@ -228,9 +269,9 @@ export class TwoLayerNet {
   /** Targets y, N×D_out. */
   get y(): FloatArray { return this.b.y.array; }
   /** First-layer weights w1, D_in×H. */
-  get w1(): FloatArray { return this.b.w1.array; }
+  get w1(): FloatArray { return this.weights().w1.array; }
   /** Second-layer weights w2, H×D_out. */
-  get w2(): FloatArray { return this.b.w2.array; }
+  get w2(): FloatArray { return this.weights().w2.array; }
   /** grad_w1 of the last forwardBackward or step, D_in×H. */
   get gradW1(): FloatArray { return this.b.gradW1.array; }
   /** grad_w2 of the last forwardBackward or step, H×D_out. */

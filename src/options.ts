@@ -7,6 +7,7 @@ import { describe, TwoLayerError } from "./errors.js";
 import { isBufferSource, isResponse, isUrl, isWasmModule } from "./realm.js";
 import type { DType, FloatArray } from "./kernels.js";
 import { countOrAuto, integer, nonNegative, oneOf, optionalFunction, optionalSignal, readOptions, userArray } from "./validate.js";
+import { readWeights, weightsIn, type WeightsFile } from "./weights.js";
 
 /** The tutorial's values: every option defaults to them. */
 export const TUTORIAL = {
@@ -71,7 +72,15 @@ export interface NetOptions {
   w1?: ArrayLike<number>;
   /** Second-layer weights, H×D_out row-major. */
   w2?: ArrayLike<number>;
-  /** Accept NaN or ±Infinity in x, y, w1, w2 (default false: they are refused). */
+  /**
+   * Saved weights to start from: the bytes of an .npz (np.savez's layout, arrays "w1" and "w2") or
+   * a .safetensors file (tensors "w1", "w2"), as `net.saveWeights()` writes them, detected by
+   * content. D_in, H and D_out come from the file (sizes given too must agree); float32 weights load
+   * exactly into an f64 network, float64 ones into an f32 network rounded as numpy's
+   * `astype(np.float32)`. The bytes are copied once when the options are read.
+   */
+  weights?: Uint8Array | ArrayBuffer;
+  /** Accept NaN or ±Infinity in x, y, w1, w2 and the weights file (default false: they are refused). */
   allowNonFinite?: boolean;
 }
 
@@ -150,7 +159,7 @@ export interface CheckedLoop {
   readonly signal?: AbortSignal;
 }
 
-const NET_KEYS = ["n", "dIn", "hidden", "dOut", "seed", "dtype", "backend", "simd", "fma", "threads", "x", "y", "w1", "w2", "allowNonFinite"];
+const NET_KEYS = ["n", "dIn", "hidden", "dOut", "seed", "dtype", "backend", "simd", "fma", "threads", "x", "y", "w1", "w2", "weights", "allowNonFinite"];
 const LOOP_KEYS = ["iterations", "learningRate", "onIteration", "onNonFinite", "signal"];
 const TRAIN_KEYS = [...NET_KEYS, ...LOOP_KEYS];
 const INIT_KEYS = ["simd", "fma", "threads", "wasm"];
@@ -179,8 +188,27 @@ function checkSpeedOptions(c: { backend?: Backend; simd: boolean | "auto"; fma: 
   if (c.simd === false && asksForSpeed) throw contradiction(`fma and threads run on the SIMD build; they cannot be combined with simd: false`);
 }
 
+/** A size given beside a weights file must be the file's: else we say both. */
+function fileSize(name: "dIn" | "hidden" | "dOut", given: number | undefined, file: WeightsFile): number {
+  const had = file[name];
+  if (given !== undefined && given !== had) {
+    const of = name === "dOut" ? `w2 is ${file.hidden}×${file.dOut}` : `w1 is ${file.dIn}×${file.hidden}`;
+    throw new TwoLayerError(
+      "INVALID_OPTION",
+      `${name} (${SIZE_MEANING[name]}) is ${given} but the weights file's ${of}, so ${name} is ${had} there; leave ${name} out to take the file's, or pass weights of that size`,
+      { option: name },
+    );
+  }
+  return had;
+}
+
 function checkNet(o: Readonly<Record<string, unknown>>): CheckedNet {
-  const size = (name: keyof typeof SIZE_MEANING) => integer(name, o[name], TUTORIAL[name], 1, MAX_SIZE, SIZE_MEANING[name]);
+  // A weights file is read (and its sizes learned) first: every check below sees its sizes.
+  const file = o.weights === undefined ? undefined : readWeights(o.weights);
+  const size = (name: keyof typeof SIZE_MEANING) => {
+    const given = o[name] === undefined ? undefined : integer(name, o[name], TUTORIAL[name], 1, MAX_SIZE, SIZE_MEANING[name]);
+    return file !== undefined && name !== "n" ? fileSize(name, given, file) : (given ?? TUTORIAL[name]);
+  };
   const config: NetConfig = {
     n: size("n"),
     dIn: size("dIn"),
@@ -199,8 +227,12 @@ function checkNet(o: Readonly<Record<string, unknown>>): CheckedNet {
   const arrays: Partial<Record<ArrayName, FloatArray>> = {};
   const shape = shapes(config);
   for (const name of ["x", "y", "w1", "w2"] as const) {
+    if (file !== undefined && (name === "w1" || name === "w2") && o[name] !== undefined) {
+      throw contradiction(`weights and ${name} both give ${name}; pass one of them`);
+    }
     if (o[name] !== undefined) arrays[name] = userArray(name, o[name], shape[name], allowNonFinite, config.dtype);
   }
+  if (file !== undefined) Object.assign(arrays, weightsIn(file, config.dtype, allowNonFinite));
   return { config, arrays };
 }
 

@@ -148,16 +148,48 @@ function isFloatArray(value: unknown): boolean {
  * checked and what the network loads.
  */
 export function userArray(name: string, value: unknown, [rows, cols]: [number, number], allowNonFinite: boolean, dtype: DType = "f64"): FloatArray {
+  return copyUserArray(name, value, allowNonFinite, dtype, "pass finite values, or allowNonFinite: true to train on them anyway", (length) =>
+    length === rows * cols ? undefined : `${name} must hold ${rows}×${cols} = ${rows * cols} numbers (row-major), got ${length}`,
+  );
+}
+
+/**
+ * Rows of a user matrix whose width is known and whose height is not (`net.predict`'s x): copied
+ * once as userArray copies, its length a whole number ≥ 1 of rows of `cols` numbers, every value
+ * finite. Returns the copy and its row count.
+ */
+export function userRows(name: string, value: unknown, cols: number, dtype: DType, meaning: string): { data: FloatArray; rows: number } {
+  const data = copyUserArray(name, value, false, dtype, "pass finite values", (length) => {
+    if (length === 0) return `${name} must hold at least one row of ${meaning} = ${cols} numbers, got none`;
+    if (length % cols !== 0) {
+      return `${name} must hold whole rows of ${meaning} = ${cols} numbers (rows × ${cols}, row-major), got ${length}, which leaves ${length % cols} over`;
+    }
+    return undefined;
+  });
+  return { data, rows: data.length / cols };
+}
+
+/**
+ * The copy both userArray and userRows make: `lengthProblem` says what is wrong with the length
+ * (read once), or undefined when it is right; `nonFiniteHint` what to do about a NaN or ±Infinity.
+ */
+function copyUserArray(
+  name: string,
+  value: unknown,
+  allowNonFinite: boolean,
+  dtype: DType,
+  nonFiniteHint: string,
+  lengthProblem: (length: number) => string | undefined,
+): FloatArray {
   const typed = reading(name, () => isFloatArray(value));
   if (!typed && !reading(name, () => Array.isArray(value))) {
     throw new TwoLayerError("INVALID_ARRAY", `${name} must be a Float64Array, Float32Array or array of numbers, got ${describe(value)}`, { option: name });
   }
   const source = value as ArrayLike<unknown>;
   const length = reading(`${name}.length`, () => source.length);
-  if (length !== rows * cols) {
-    throw new TwoLayerError("INVALID_ARRAY", `${name} must hold ${rows}×${cols} = ${rows * cols} numbers (row-major), got ${length}`, { option: name });
-  }
-  const copy = new DTYPES[dtype].Array(length);
+  const problem = lengthProblem(length);
+  if (problem !== undefined) throw new TwoLayerError("INVALID_ARRAY", problem, { option: name });
+  const copy = allocate(name, dtype, length);
   // A typed array's elements cannot be getters: one bulk copy reads each once. An array's may be
   // (or a proxy's traps): read each once, in order, and say which one threw.
   if (typed) copy.set(source as FloatArray);
@@ -168,10 +200,22 @@ export function userArray(name: string, value: unknown, [rows, cols]: [number, n
     // cannot change under us, so reading it again here is safe).
     if (typed && Number.isFinite((source as FloatArray)[i])) throw beyondFloat32(name, i, (source as FloatArray)[i]);
     if (!allowNonFinite) {
-      throw new TwoLayerError("INVALID_ARRAY", `${name}[${i}] is ${copy[i]}; pass finite values, or allowNonFinite: true to train on them anyway`, { option: name });
+      throw new TwoLayerError("INVALID_ARRAY", `${name}[${i}] is ${copy[i]}; ${nonFiniteHint}`, { option: name });
     }
   }
   return copy;
+}
+
+/**
+ * A copy of `length` elements, or OUT_OF_MEMORY when the engine cannot make one: a sparse array
+ * or a proxy may claim billions of elements it does not hold, and the copy is made before any is read.
+ */
+function allocate(name: string, dtype: DType, length: number): FloatArray {
+  try {
+    return new DTYPES[dtype].Array(length);
+  } catch (cause) {
+    throw new TwoLayerError("OUT_OF_MEMORY", `${name} claims ${length} elements, more than this engine can copy into a ${DTYPES[dtype].Array.name}`, { option: name, cause });
+  }
 }
 
 function beyondFloat32(name: string, i: number, v: number): TwoLayerError {

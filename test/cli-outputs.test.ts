@@ -14,8 +14,8 @@ const LONG = [...TINY, "--iterations", "100000000", "--every", "1"];
 const AS_USER = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
 describe("output paths are checked before training", () => {
-  it("the flag table marks --json and --plot as outputs", () => {
-    expect(FLAGS.filter((f) => f.output).map((f) => f.name)).toEqual(["json", "plot"]);
+  it("the flag table marks --json, --plot, --save (train) and --out (predict) as outputs", () => {
+    expect(FLAGS.filter((f) => f.output).map((f) => f.name)).toEqual(["json", "plot", "save", "out"]);
   });
 
   const dir = tempDir();

@@ -1,14 +1,17 @@
-// Reading the command line: the command, then flags from the table in flags.ts. Each flag is given
-// at most once: a repeated flag is an error rather than a silent choice between two values.
+// Reading the command line: the command, then flags from the table in flags.ts that the command
+// takes. Each flag is given at most once: a repeated flag is an error rather than a silent choice
+// between two values.
 import { closest } from "../validate.js";
-import { FLAGS, flag } from "./flags.js";
+import { FLAGS, flag, type Command } from "./flags.js";
 import { quote, UsageError } from "./usage.js";
 
 export { UsageError } from "./usage.js";
 
 export interface Args {
-  /** `"train"`, or `"help"` for --help on its own. */
-  readonly command: "train" | "help";
+  /** `"train"`, `"predict"`, or `"help"` for --help (with `helpFor`, the command it was given to). */
+  readonly command: Command | "help";
+  /** For `"help"`: the command whose help was asked for, if one was named. */
+  readonly helpFor?: Command;
   /** Each value flag given, by name, with its text as typed. */
   readonly given: ReadonlyMap<string, string>;
   /** The switches given. */
@@ -26,24 +29,27 @@ function unknownOption(name: string): UsageError {
   return new UsageError(`unknown option ${shown}${guess ? `; did you mean --${guess}?` : ""} (see --help)`);
 }
 
-function unexpected(arg: string, afterDashes: boolean): UsageError {
-  if (afterDashes) return new UsageError(`unexpected argument ${quote(arg)} after "--": twolayer train takes options only (see --help)`);
+function unexpected(arg: string, afterDashes: boolean, command: Command): UsageError {
+  if (afterDashes) return new UsageError(`unexpected argument ${quote(arg)} after "--": twolayer ${command} takes options only (see --help)`);
   const single = /^-[^-]/.test(arg) && flag(arg.slice(1).split("=")[0]) !== undefined;
   return new UsageError(`unexpected argument ${quote(arg)}: options start with --${single ? `; did you mean -${arg}?` : ""} (see --help)`);
 }
 
-function commandOf(command: string | undefined): "train" | "help" {
+function commandOf(command: string | undefined): Command | "help" {
   if (command === "--help" || command === "-h" || command === "help") return "help";
-  if (command === "train") return "train";
-  throw new UsageError(command === undefined ? "missing command: try 'twolayer train' (or --help)" : `unknown command ${quote(command)}: the command is 'train' (see --help)`);
+  if (command === "train" || command === "predict") return command;
+  throw new UsageError(
+    command === undefined ? "missing command: try 'twolayer train' (or --help)" : `unknown command ${quote(command)}: the commands are 'train' and 'predict' (see --help)`,
+  );
 }
 
 /** Splits argv (without node and the script) into the command and its flags. */
 export function parseArgs(argv: readonly string[]): Args {
   const given = new Map<string, string>();
   const switches = new Set<string>();
-  const [command, ...rest] = argv;
-  if (commandOf(command) === "help") return { command: "help", given, switches };
+  const [first, ...rest] = argv;
+  const command = commandOf(first);
+  if (command === "help") return { command: "help", given, switches };
   const once = (name: string, text?: string) => {
     if (name === "help") return;
     const before = given.get(name);
@@ -54,14 +60,17 @@ export function parseArgs(argv: readonly string[]): Args {
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === "--") {
-      if (i + 1 < rest.length) throw unexpected(rest[i + 1], true);
+      if (i + 1 < rest.length) throw unexpected(rest[i + 1], true, command);
       break;
     }
-    if (arg !== "-h" && !arg.startsWith("--")) throw unexpected(arg, false);
+    if (arg !== "-h" && !arg.startsWith("--")) throw unexpected(arg, false, command);
     const eq = arg.indexOf("=");
     const name = arg === "-h" ? "help" : arg.slice(2, eq < 0 ? undefined : eq);
     const f = flag(name);
     if (f === undefined) throw unknownOption(name);
+    if (!f.commands.includes(command)) {
+      throw new UsageError(`--${name} is an option of twolayer ${f.commands.join(" and ")}, not of twolayer ${command} (see twolayer ${command} --help)`);
+    }
     if (f.kind === "switch") {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
       once(name);
@@ -73,5 +82,5 @@ export function parseArgs(argv: readonly string[]): Args {
     once(name, text);
     given.set(name, text);
   }
-  return { command: switches.has("help") ? "help" : "train", given, switches };
+  return switches.has("help") ? { command: "help", helpFor: command, given, switches } : { command, given, switches };
 }

@@ -1,12 +1,18 @@
-// The command line's one table: every flag, the option it sets (the library judges the value, as it
-// judges any caller's), how its text becomes that option's value, whether it names a file we write,
-// and its line in --help. words.ts says library messages back in these flags' words.
+// The command line's one table: every flag, the commands that take it, the option it sets (the
+// library judges the value, as it judges any caller's), how its text becomes that option's value,
+// whether it names a file we read or write, and its line in --help. words.ts says library messages
+// back in these flags' words.
 import { MAX_ITERATIONS, MAX_SEED, MAX_THREADS, TUTORIAL } from "../options.js";
 import { numberFromText, type NumberKind } from "./numbers.js";
+
+/** The commands: `twolayer train` and `twolayer predict`. */
+export type Command = "train" | "predict";
 
 export interface Flag {
   /** The flag's name, without the dashes. */
   readonly name: string;
+  /** The commands that take it. */
+  readonly commands: readonly Command[];
   /** The `train` option it sets; flags of the command line itself have none. */
   readonly option?: string;
   /** `"value"`: takes one value (`--n 64` or `--n=64`); `"switch"`: takes none and means true. */
@@ -22,34 +28,52 @@ export interface Flag {
    * (outputs.ts) and written whole or not at all (write-file.ts).
    */
   readonly output?: true;
+  /** The value names a file we read before training (inputs.ts); its contents are checked there. */
+  readonly input?: true;
+  /** For a file flag whose format comes from the name: the extensions it takes (lower case, with the dot). */
+  readonly extensions?: readonly string[];
   readonly help: string;
 }
 
-const value = (name: string, option: string | undefined, arg: string, help: string, extra: Partial<Flag> = {}): Flag => ({ name, option, kind: "value", arg, help, ...extra });
-const integer = (name: string, option: string | undefined, arg: string, help: string): Flag => value(name, option, arg, help, { numeric: "integer" });
-const file = (name: string, help: string): Flag => value(name, undefined, "FILE", help, { output: true });
-const toggle = (name: string, option: string | undefined, help: string): Flag => ({ name, option, kind: "switch", help });
+const TRAIN: readonly Command[] = ["train"];
+const BOTH: readonly Command[] = ["train", "predict"];
+const PREDICT: readonly Command[] = ["predict"];
 
-/** The flags of `twolayer train`, in --help's order. */
+const value = (name: string, option: string | undefined, arg: string, help: string, extra: Partial<Flag> = {}): Flag => ({ name, commands: TRAIN, option, kind: "value", arg, help, ...extra });
+const integer = (name: string, option: string | undefined, arg: string, help: string, extra: Partial<Flag> = {}): Flag => value(name, option, arg, help, { numeric: "integer", ...extra });
+const file = (name: string, help: string, extra: Partial<Flag> = {}): Flag => value(name, undefined, "FILE", help, { output: true, ...extra });
+const input = (name: string, help: string, extra: Partial<Flag> = {}): Flag => value(name, undefined, "FILE", help, { input: true, ...extra });
+const toggle = (name: string, option: string | undefined, help: string, extra: Partial<Flag> = {}): Flag => ({ name, commands: TRAIN, option, kind: "switch", help, ...extra });
+
+/** The flags of `twolayer train` and `twolayer predict`, in --help's order. */
 export const FLAGS: readonly Flag[] = [
-  integer("n", "n", "N", `batch size (default ${TUTORIAL.n})`),
-  integer("d-in", "dIn", "N", `input width (default ${TUTORIAL.dIn})`),
-  integer("hidden", "hidden", "N", `hidden width (default ${TUTORIAL.hidden})`),
-  integer("d-out", "dOut", "N", `output width (default ${TUTORIAL.dOut})`),
+  integer("n", "n", "N", `batch size (default ${TUTORIAL.n}; from --data or --x when given)`),
+  integer("d-in", "dIn", "N", `input width (default ${TUTORIAL.dIn}; from --data, --x or --weights when given)`),
+  integer("hidden", "hidden", "N", `hidden width (default ${TUTORIAL.hidden}; from --weights when given)`),
+  integer("d-out", "dOut", "N", `output width (default ${TUTORIAL.dOut}; from --data, --y or --weights when given)`),
   integer("iterations", "iterations", "N", `training iterations, 0 to ${MAX_ITERATIONS} (default ${TUTORIAL.iterations})`),
   value("lr", "learningRate", "X", `learning rate, finite and >= 0 (default ${TUTORIAL.learningRate})`, { numeric: "real" }),
-  integer("seed", "seed", "N", `numpy seed, 0 to ${MAX_SEED} (default ${TUTORIAL.seed})`),
-  value("dtype", "dtype", "T", "f64 (numpy's float64, default) or f32", { choices: { f64: "f64", f32: "f32" } }),
-  value("backend", "backend", "B", "wasm (default) or js (plain TypeScript)", { choices: { wasm: "wasm", js: "js" } }),
-  value("simd", "simd", "S", "auto (default), on or off: the wasm build with or without SIMD", { choices: { auto: "auto", on: true, off: false } }),
-  integer("threads", "threads", "N", `threads for the wasm backend: 1 to ${MAX_THREADS} or auto (default 1)`),
-  toggle("fma", "fma", "fused multiply-add in the matrix products (relaxed SIMD; last bits may differ)"),
+  integer("seed", "seed", "N", `numpy seed, 0 to ${MAX_SEED} (default ${TUTORIAL.seed}): draws what no file gives`),
+  input("data", "train on x and y from an .npz or .safetensors FILE holding arrays x and y"),
+  input("x", "inputs x, an .npy or .csv FILE of rows x D_in (train: N rows)", { commands: BOTH }),
+  input("y", "targets y, an .npy or .csv FILE of N rows x D_out"),
+  input("weights", "start from (predict: use) saved weights w1 and w2, an .npz or .safetensors FILE", { commands: BOTH }),
+  value("dtype", "dtype", "T", "f64 (numpy's float64, default; predict: the weights file's) or f32", { choices: { f64: "f64", f32: "f32" }, commands: BOTH }),
+  value("backend", "backend", "B", "wasm (default) or js (plain TypeScript)", { choices: { wasm: "wasm", js: "js" }, commands: BOTH }),
+  value("simd", "simd", "S", "auto (default), on or off: the wasm build with or without SIMD", { choices: { auto: "auto", on: true, off: false }, commands: BOTH }),
+  integer("threads", "threads", "N", `threads for the wasm backend: 1 to ${MAX_THREADS} or auto (default 1)`, { commands: BOTH }),
+  toggle("fma", "fma", "fused multiply-add in the matrix products (relaxed SIMD; last bits may differ)", { commands: BOTH }),
   integer("every", undefined, "K", "print every K-th loss line only, and the last (default 1)"),
   toggle("quiet", undefined, "print no loss lines"),
   file("json", "write the run as JSON to FILE (fields below)"),
   file("plot", "write the loss plot as SVG to FILE (log-scale y axis)"),
   toggle("linear", undefined, "plot with a linear y axis instead"),
-  toggle("help", undefined, "show this help"),
+  file("save", "write the trained weights to FILE: .npz or .safetensors, by its extension", { extensions: [".npz", ".safetensors"] }),
+  file("out", "write the predictions to FILE: .npy, .npz (array y_pred) or .csv, by its extension (default: print them)", {
+    extensions: [".npy", ".npz", ".csv"],
+    commands: PREDICT,
+  }),
+  toggle("help", undefined, "show this help", { commands: BOTH }),
 ];
 
 /** The fields `--json` writes, in order (the help lists the same). */

@@ -1,26 +1,47 @@
-// The --help text, from the flag table.
-import { FLAGS, JSON_FIELDS } from "./flags.js";
+// The --help text, from the flag table: both commands, or the one asked about.
+import { FLAGS, JSON_FIELDS, type Command } from "./flags.js";
 
-/** The --help text. */
-export function helpText(): string {
-  const rows = FLAGS.map((f) => [`--${f.name}${f.arg ? ` ${f.arg}` : ""}`, f.help]);
+function options(command: Command): string {
+  const rows = FLAGS.filter((f) => f.commands.includes(command)).map((f) => [`--${f.name}${f.arg ? ` ${f.arg}` : ""}`, f.help]);
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
-  return `Usage: twolayer train [options]
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`).join("\n");
+}
+
+const TRAIN = () => `Usage: twolayer train [options]
 
 Trains the two-layer ReLU network of PyTorch's "Learning PyTorch with Examples" (numpy warm-up) and
 prints "t loss" for each iteration, as the numpy program does. Every default is the tutorial's.
 
 Options:
-${rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`).join("\n")}
+${options("train")}
 
 Each option may be given once (--n 3 or --n=3); a repeated option is an error.
---json and --plot are checked before training (an unwritable path is exit 2 at once) and are
-written whole or not at all. --json writes {${JSON_FIELDS.map((f) => `"${f}"`).join(", ")}};
+--data, or --x with --y, trains on your data (N, D_in, D_out from it; a size option that disagrees
+is an error naming both); --weights starts from saved weights (H from them). Every file is read,
+and every output path checked, before training starts.
+--json, --plot and --save are checked before training (an unwritable path is exit 2 at once) and
+are written whole or not at all. --json writes {${JSON_FIELDS.map((f) => `"${f}"`).join(", ")}};
 a non-finite loss is null there. A one-line summary goes to stderr.
-Ctrl-C, SIGTERM and SIGHUP stop training early and still write --json and --plot; a second signal
-while they are written stops at once and leaves the unfinished ones unwritten. A closed stdout
+Ctrl-C, SIGTERM and SIGHUP stop training early and still write --json, --plot and --save; a second
+signal while they are written stops at once and leaves the unfinished ones unwritten. A closed stdout
 (| head) stops training too, and the files are still written.
-Exit codes: 0 done, 2 bad arguments, 3 the loss diverged (NaN or infinite: lower --lr),
+Exit codes: 0 done, 2 bad arguments or files, 3 the loss diverged (NaN or infinite: lower --lr),
 130, 143, 129 stopped by SIGINT, SIGTERM, SIGHUP, 141 stdout was closed, 1 anything else
 (an output file or stdout that could not be written; a broken install: reinstall).`;
+
+const PREDICT = () => `Usage: twolayer predict --weights FILE --x FILE [--out FILE] [options]
+
+Prints relu(x·w1)·w2 for each row of x, one row per line, values separated by spaces in Python's
+float format (float32 values as numpy prints them), or writes them to --out.
+
+Options:
+${options("predict")}
+
+Exit codes: 0 done, 2 bad arguments or files, 141 stdout was closed, 1 anything else.`;
+
+/** The --help text: one command's, or both. */
+export function helpText(command?: Command): string {
+  if (command === "train") return TRAIN();
+  if (command === "predict") return PREDICT();
+  return `${TRAIN()}\n\n${PREDICT()}`;
 }

@@ -1,5 +1,5 @@
-// What each output flag writes, and writing them all: a file that fails is said in one line and
-// the others are still written.
+// What train's output flags write, and writing a command's outputs: a file that fails is said in one
+// line and the others are still written.
 import { pythonFloat } from "../format.js";
 import type { TrainResult } from "../loop.js";
 import { lossPlotSvg } from "../plot/loss-plot.js";
@@ -10,7 +10,8 @@ import { say } from "./stdio.js";
 import { quote } from "./usage.js";
 import { writeOutput, type OutputTarget } from "./write-file.js";
 
-type Content = (result: TrainResult, args: Args) => Iterable<string | Uint8Array>;
+/** The chunks of one output file. */
+export type Chunks = Iterable<string | Uint8Array>;
 
 function plot(result: TrainResult, args: Args): string[] {
   const { n, dIn, hidden, dOut, learningRate, seed } = result.config;
@@ -18,19 +19,21 @@ function plot(result: TrainResult, args: Args): string[] {
   return [lossPlotSvg(result.losses, { scale, title: `twolayer: N=${n}, D_in=${dIn}, H=${hidden}, D_out=${dOut}, lr=${pythonFloat(learningRate)}, seed=${seed}` })];
 }
 
-/** The content of each output flag (flags.ts marks them `output`). */
-const CONTENT: Readonly<Record<string, Content>> = {
-  json: (result) => jsonChunks(result),
-  plot,
-};
+/**
+ * What train's output flags write (flags.ts marks them `output`): the run, its plot, and `weights`,
+ * the trained network's saveWeights bytes in the format --save's extension names.
+ */
+export function trainContent(result: TrainResult, args: Args, weights: Uint8Array | undefined): (flag: string) => Chunks {
+  return (flag) => (flag === "json" ? jsonChunks(result) : flag === "plot" ? plot(result, args) : [weights!]);
+}
 
-/** Writes every checked target; returns what was written ("json out.json") and whether any failed. */
-export async function writeOutputs(result: TrainResult, args: Args, targets: readonly OutputTarget[]): Promise<{ paths: string[]; failed: boolean }> {
+/** Writes every checked target with `content`'s chunks; returns what was written ("json out.json") and whether any failed. */
+export async function writeOutputs(targets: readonly OutputTarget[], content: (flag: string) => Chunks): Promise<{ paths: string[]; failed: boolean }> {
   const paths: string[] = [];
   let failed = false;
   for (const target of targets) {
     try {
-      await writeOutput(target, CONTENT[target.flag](result, args));
+      await writeOutput(target, content(target.flag));
       paths.push(`${target.flag} ${target.path}`);
     } catch (error) {
       say(`cannot write --${target.flag} ${quote(target.path)}: ${fsWords(error)}`);

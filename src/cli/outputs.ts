@@ -4,9 +4,9 @@
 // its own, which tests exactly what writing will need — ACLs, read-only mounts, root's powers and
 // file systems such as /proc included — and we never create or truncate the target itself.
 import { accessSync, closeSync, constants, lstatSync, openSync, realpathSync, rmSync, statSync, type Stats } from "node:fs";
-import { basename, dirname, join, resolve, sep } from "node:path";
+import { basename, dirname, extname, join, resolve, sep } from "node:path";
 import type { Args } from "./args.js";
-import { FLAGS } from "./flags.js";
+import { flag as flagNamed, FLAGS } from "./flags.js";
 import { fsWords } from "./fs-words.js";
 import { quote, UsageError } from "./usage.js";
 import { tempPath, type OutputTarget } from "./write-file.js";
@@ -57,6 +57,12 @@ export function checkOutput(flag: string, path: string): OutputTarget {
   if (path === "") throw new UsageError(`--${flag} needs a file name`);
   const refuse: Refuse = (why) => new UsageError(`--${flag} ${quote(path)}: ${why}`);
   if (path.endsWith("/") || path.endsWith(sep)) throw refuse("names a directory, not a file");
+  // A flag whose format comes from the name (--save, --out) refuses a name that says no format of its.
+  const extensions = flagNamed(flag)?.extensions;
+  if (extensions !== undefined && !extensions.includes(extname(path).toLowerCase())) {
+    const list = extensions.length === 2 ? extensions.join(" or ") : `${extensions.slice(0, -1).join(", ")} or ${extensions.at(-1)}`;
+    throw refuse(`the format comes from the extension, which must be ${list}`);
+  }
   let stats: Stats;
   try {
     stats = statSync(path);

@@ -44,11 +44,21 @@ export function checkArrays(arrays: unknown, what: string): [string, NdArray][] 
   });
 }
 
-/** The bytes of a file argument: a Uint8Array (Node's Buffer is one) or an ArrayBuffer. */
+// Brand checks that look at internal slots, so they hold for bytes made in another realm (an
+// iframe, node:vm) and cannot be fooled by an object's own Symbol.toStringTag.
+const typedArrayName = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get!;
+const arrayBufferLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength")!.get!;
+
+/** The bytes of a file argument: a Uint8Array (Node's Buffer is one) or an ArrayBuffer (a detached one is empty). */
 export function fileBytes(bytes: unknown, what: string): Uint8Array {
-  // By tag rather than instanceof, so bytes made in another realm (an iframe, node:vm) are accepted.
-  const tag = Object.prototype.toString.call(bytes);
-  if (tag === "[object Uint8Array]") return bytes as Uint8Array;
-  if (tag === "[object ArrayBuffer]") return new Uint8Array(bytes as ArrayBuffer);
+  if (ArrayBuffer.isView(bytes) && typedArrayName.call(bytes) === "Uint8Array") return bytes as Uint8Array;
+  let length: number | undefined;
+  try {
+    length = arrayBufferLength.call(bytes) as number; // throws for anything but an ArrayBuffer
+  } catch {
+    length = undefined;
+  }
+  // A detached ArrayBuffer has length 0, and new Uint8Array(detached) would throw a TypeError.
+  if (length !== undefined) return length === 0 ? new Uint8Array(0) : new Uint8Array(bytes as ArrayBuffer);
   throw new TwoLayerError("INVALID_ARRAY", `${what} takes the file's bytes as a Uint8Array or ArrayBuffer, got ${describe(bytes)}`);
 }

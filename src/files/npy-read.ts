@@ -102,6 +102,11 @@ function headerText(bytes: Uint8Array, utf8: boolean, part: string): string {
  * malformed or unsupported file throws a `TwoLayerError` with code `INVALID_FILE`.
  */
 export function readNpy(bytes: Uint8Array, where = "npy"): NdArray {
+  return readNpyStored(bytes, where).array;
+}
+
+/** readNpy, and the element type the file stores (weights refuse integers: a quantized tensor read as its raw integers is garbage). */
+export function readNpyStored(bytes: Uint8Array, where = "npy"): { array: NdArray; stored: ElementType } {
   const part = `${where} header`;
   const magicSoFar = MAGIC.slice(0, Math.min(bytes.length, MAGIC.length)).every((b, i) => bytes[i] === b);
   if (!magicSoFar || bytes.length === 0) {
@@ -149,7 +154,7 @@ export function readNpy(bytes: Uint8Array, where = "npy"): NdArray {
     );
   }
   const data = decodeElements(bytes.subarray(dataStart), type, count, `${where} data`);
-  return { data: fortran ? fortranToRowMajor(data, shape) : data, shape };
+  return { array: { data: fortran ? fortranToRowMajor(data, shape) : data, shape }, stored: type };
 }
 
 /**

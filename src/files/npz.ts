@@ -2,9 +2,10 @@ import { zipSync } from "fflate";
 import { TwoLayerError } from "../errors.js";
 import { checkArrays } from "./check-array.js";
 import { invalidFile } from "./invalid.js";
-import { readNpy } from "./npy-read.js";
+import type { ElementType } from "./elements.js";
+import { readNpyStored } from "./npy-read.js";
 import { writeNpy } from "./npy-write.js";
-import { putArray, type NdArrays } from "./types.js";
+import { putArray, type NdArray, type NdArrays } from "./types.js";
 import { readZip } from "./zip-read.js";
 
 // An .npz is a zip archive of .npy files, one per array, each named "<array>.npy" (np.savez stores
@@ -22,11 +23,18 @@ const ZIP_EPOCH = new Date(1980, 0, 1, 0, 0, 0);
  */
 export function readNpz(bytes: Uint8Array): NdArrays {
   const out: NdArrays = {};
+  for (const [name, { array }] of Object.entries(readNpzStored(bytes))) putArray(out, name, array);
+  return out;
+}
+
+/** readNpz, with the element type each member stores. */
+export function readNpzStored(bytes: Uint8Array): Record<string, { array: NdArray; stored: ElementType }> {
+  const out: Record<string, { array: NdArray; stored: ElementType }> = {};
   for (const { name, data } of readZip(bytes, "npz")) {
     if (!name.endsWith(".npy")) {
       throw invalidFile(`npz member ${JSON.stringify(name)}`, "is not an .npy array; an .npz holds only <name>.npy members");
     }
-    putArray(out, name.slice(0, -4), readNpy(data, `npz member ${JSON.stringify(name)}`));
+    putArray(out, name.slice(0, -4), readNpyStored(data, `npz member ${JSON.stringify(name)}`));
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { decodeElements, type ElementType } from "./elements.js";
 import { bytesText, invalidFile } from "./invalid.js";
 import { elementCount } from "./npy-read.js";
-import { putArray, type NdArrays } from "./types.js";
+import { putArray, type NdArray, type NdArrays } from "./types.js";
 
 // The safetensors format (huggingface/safetensors): an 8-byte little-endian header length N, N
 // bytes of UTF-8 JSON { name: { dtype, shape, data_offsets: [begin, end] }, "__metadata__"?: { str: str } },
@@ -134,6 +134,13 @@ function metadataOf(header: Record<string, unknown>): Record<string, string> | u
  * byte ranges that overlap, leave gaps or pass the end throw a `TwoLayerError` with code `INVALID_FILE`.
  */
 export function readSafetensors(bytes: Uint8Array): NdArrays {
+  const out: NdArrays = {};
+  for (const [name, { array }] of Object.entries(readSafetensorsStored(bytes))) putArray(out, name, array);
+  return out;
+}
+
+/** readSafetensors, with the element type each tensor stores. */
+export function readSafetensorsStored(bytes: Uint8Array): Record<string, { array: NdArray; stored: ElementType }> {
   const { header, dataStart } = parseHeader(bytes);
   metadataOf(header);
   const tensors = Object.entries(header)
@@ -160,11 +167,11 @@ export function readSafetensors(bytes: Uint8Array): NdArrays {
   if (next !== dataLength) {
     throw invalidFile("safetensors data", `the tensors cover ${bytesText(next)} but ${bytesText(dataLength)} follow the header`);
   }
-  const out: NdArrays = {};
+  const out: Record<string, { array: NdArray; stored: ElementType }> = {};
   for (const t of tensors) {
     const count = (t.end - t.begin) / t.type.size;
     const data = decodeElements(bytes.subarray(dataStart + t.begin, dataStart + t.end), t.type, count, `safetensors tensor ${JSON.stringify(t.name)}`);
-    putArray(out, t.name, { data, shape: t.shape.slice() });
+    putArray(out, t.name, { array: { data, shape: t.shape.slice() }, stored: t.type });
   }
   return out;
 }

@@ -9,6 +9,9 @@ import { crc32, readDirectory } from "./zip-directory.js";
 // platform's DecompressionStream("deflate-raw") because that gives only inflate (we would still
 // need a zip reader, which we do not want to hand-write), only asynchronously, and with each
 // engine's own handling of truncated or trailing data.
+// We import it as "fflate", not its "fflate/browser" subpath: Parcel (which reads no `exports`)
+// cannot resolve a subpath. Under the `node` condition that is fflate's node build, which imports
+// Node's "module" for the asynchronous API's workers (we use none of them).
 //
 // fflate trusts the file, so we check it first. Its filter hook shows us each member's name, sizes
 // and method before anything is allocated; in a first pass we refuse what cannot be right (an
