@@ -21,6 +21,7 @@ import {
   type NetOptions,
 } from "./options.js";
 import { predictRows } from "./predict.js";
+import { FORWARD_BACKWARD, UPDATE } from "./program.js";
 import type { RunInfo } from "./run-info.js";
 import { writeWeights, type WeightsFormat } from "./weights.js";
 
@@ -120,21 +121,14 @@ export class TwoLayerNet {
   }
 
   /**
-   * Forward and backward pass of the numpy program, one kernel per line: returns the loss and leaves
+   * Forward and backward pass of the numpy program, one kernel per line (program.ts): returns the loss and leaves
    * grad_w1, grad_w2 in `gradW1`, `gradW2`. The weights are not changed.
    */
   forwardBackward(): number {
     this.checkAlive();
     if (!this.xPacked || this.xExposed) this.packX();
-    const { k, b, n, dIn, hidden: H, dOut } = this;
-    k.gemm_pn(b.h, b.xPanels, b.w1, n, dIn, H); //                        h = x·w1 (x as packed at create)
-    k.relu_forward(b.hRelu, b.h, n * H); //                               h_relu = max(h, 0)
-    k.gemm_nn(b.yPred, b.hRelu, b.w2, n, H, dOut); //                     y_pred = h_relu·w2
-    const loss = k.sse_loss_grad(b.gradYPred, b.yPred, b.y, n * dOut); // loss = Σ(y_pred − y)²; grad_y_pred = 2(y_pred − y)
-    k.gemm_tn(b.gradW2, b.hRelu, b.gradYPred, H, n, dOut); //             grad_w2 = h_reluᵀ·grad_y_pred
-    k.gemm_nt(b.gradH, b.gradYPred, b.w2, n, dOut, H); //                 grad_h_relu = grad_y_pred·w2ᵀ
-    k.relu_backward(b.gradH, b.h, n * H); //                              grad_h = grad_h_relu, 0 where h < 0
-    k.gemm_tn(b.gradW1, b.x, b.gradH, dIn, n, H); //                      grad_w1 = xᵀ·grad_h
+    let loss = NaN;
+    for (const line of FORWARD_BACKWARD) loss = line.run(this.k, this.b, this) ?? loss;
     return loss;
   }
 
@@ -161,9 +155,9 @@ export class TwoLayerNet {
     this.sgd(rate);
   }
 
-  /** w −= lr·grad over [w1 | w2] (one flat loop: the two share one block, their gradients another). */
+  /** w1 −= lr·grad_w1; w2 −= lr·grad_w2 (program.ts). */
   private sgd(lr: number): void {
-    this.k.sgd(this.b.params, this.b.grads, lr, this.b.params.length);
+    for (const line of UPDATE) line.run(this.k, this.b, this, lr);
   }
 
   /** The weight the update with `lr` would make non-finite ("w1[3] inf"), or undefined. */
