@@ -15,10 +15,20 @@ export interface RunOptions {
   readonly algorithm?: string;
 }
 
-/** One timed configuration: a network, or the row-streaming JavaScript program (row-streaming.ts). */
+/** A program of the caller's, timed like the others (npm run bench's textbook JavaScript): `start` makes it ready. */
+export interface OtherProgram {
+  readonly baseline: string;
+  readonly dtype: DType;
+  readonly label: string;
+  /** Makes the program ready for runs of `iterations`: `reset` (untimed) restores the seed state, `run` trains and returns the losses. */
+  start(iterations: number): { run(): Float64Array; reset(): void };
+}
+
+/** One timed configuration: a network, the row-streaming JavaScript program (row-streaming.ts), or another program. */
 export type Contender =
   | { readonly options: RunOptions; readonly label?: string }
-  | { readonly baseline: "row-streaming"; readonly dtype: DType; readonly label?: string };
+  | { readonly baseline: "row-streaming"; readonly dtype: DType; readonly label?: string }
+  | OtherProgram;
 
 /** Whether a contender runs plain JavaScript (seconds per seed run, rather than tenths): it gets fewer samples. */
 export function isSlow(c: Contender): boolean {
@@ -32,7 +42,7 @@ export function dtypeOf(c: Contender): DType {
 /** "wasm f64 SIMD, 1 thread", "wasm f32 FMA, 2 threads", "wasm f64 scalar, 1 thread", "js backend f64", "gram wasm f64 SIMD, 1 thread", "row-streaming JS f64". */
 export function labelOf(c: Contender): string {
   if (c.label !== undefined) return c.label;
-  if ("baseline" in c) return `row-streaming JS ${c.dtype}`;
+  if ("baseline" in c) return `${c.baseline === "row-streaming" ? "row-streaming JS" : c.baseline} ${c.dtype}`;
   const o = c.options;
   const algorithm = o.algorithm !== undefined && o.algorithm !== "direct" ? `${o.algorithm} ` : "";
   if (o.backend === "js") return `${algorithm}js backend ${o.dtype}`;

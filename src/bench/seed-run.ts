@@ -53,7 +53,10 @@ export async function prepareSeedRun(contender: Contender, iterations: number, c
   const label = labelOf(contender);
   const dtype = dtypeOf(contender);
   let run: SeedRun;
-  if ("baseline" in contender) {
+  if ("start" in contender) {
+    const program = contender.start(iterations);
+    run = { label, contender, run: () => program.run(), reset: () => program.reset(), dispose: () => {} };
+  } else if ("baseline" in contender) {
     const data = rowStreamingData(SEED_SIZES, dtype);
     const w1 = data.w1.slice();
     const w2 = data.w2.slice();

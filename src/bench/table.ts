@@ -1,6 +1,5 @@
 // The seed-run table as text: tinybench's statistics per run (median, mean, p75, p99, relative
 // margin of error, samples) and how many times faster than the plain-JS baselines of the same dtype.
-import { labelOf } from "./contenders.js";
 import type { SeedRunResult } from "./measure.js";
 
 /** A column of the table: its header and each row's cell. */
@@ -27,7 +26,7 @@ export function timesFaster(label: (dtype: "f64" | "f32") => string, header: str
   return {
     header,
     cell(row, rows) {
-      const ref = rows.find((r) => labelOf(r.contender) === label(row.dtype));
+      const ref = rows.find((r) => r.label === label(row.dtype));
       if (ref?.p50 === undefined || row.p50 === undefined) return "-";
       return `${fixed(ref.p50 / row.p50, 1)}×`;
     },
