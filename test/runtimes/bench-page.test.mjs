@@ -31,7 +31,7 @@ after(async () => {
 describe("the bench page", () => {
   test("times every configuration, each checked against numpy, with no errors", async () => {
     const { page, problems } = await newPage(context);
-    page.on("console", (message) => { if (message.type() === "error") problems.push(`console error: ${message.text()}`); });
+    page.on("console", (message) => { if (message.type() === "error") problems.push(`console error: ${message.text()} (${message.location().url})`); });
     try {
       await page.goto(`${server.url}bench.html?iterations=5&quick&run`);
       await page.waitForFunction(() => document.body.dataset.state === "done" || document.body.dataset.state === "error", null, { timeout: RUN_TIMEOUT });
