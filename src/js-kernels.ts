@@ -23,8 +23,8 @@ import type { FloatArray, Kernels } from "./kernels.js";
  *
  * Written twice, gemm_rows_f64 and gemm_rows_f32, the same text but for the array types: V8 keeps
  * what it learns about element loads per function, and with one function for both, the f64 seed run
- * right after an f32 one took 5.7 s instead of 4.5 (Node 20, AMD EPYC; both in one process, as in
- * npm run bench); with two it took 4.3.
+ * right after an f32 one took 5.7 s instead of 4.5–4.8 (Node 20, AMD EPYC; both in one process, as
+ * in npm run bench); with two it took 4.3–4.5.
  */
 function gemm_rows_f64(c: Float64Array, m: number, n: number, k: number, a: Float64Array, aBlock: number, aRow: number, aStep: number, b: Float64Array, bStep: number): void {
   let i = 0;
