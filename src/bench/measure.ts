@@ -21,7 +21,7 @@ export interface Timing {
 
 /** npm run bench. */
 export const FULL_TIMING: Timing = { time: 5000, samples: 5, slowSamples: 3, warmup: 2, slowWarmup: 0 };
-/** `twolayer bench` (about a minute on a 2-core machine). */
+/** `twolayer bench`: 3 runs of each plain-JS contender, so a minute or two. */
 export const CLI_TIMING: Timing = { time: 2500, samples: 3, slowSamples: 2, warmup: 1, slowWarmup: 0 };
 /** `--quick`: a first look, few samples. */
 export const QUICK_TIMING: Timing = { time: 300, samples: 2, slowSamples: 1, warmup: 1, slowWarmup: 0 };

@@ -46,7 +46,7 @@ tinybench: wasm SIMD in float64 and float32, on 2 threads and with FMA where thi
 against the plain-JavaScript "js" backend and a row-streaming JavaScript loop. Every run is checked
 against numpy's losses before it is timed. Prints the table (median, mean, p75, p99 and relative
 margin of error of the run's time, samples, and how many times faster than the JavaScript runs)
-with the CPU, cores and runtime; takes about a minute.
+with the CPU, cores and runtime; takes a minute or two.
 
 Options:
 ${options("bench")}
