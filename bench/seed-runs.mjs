@@ -17,11 +17,8 @@ const TEXTBOOK = {
   },
 };
 
-/** Gram-form rows, one entry each, once `algorithm: "gram"` exists (see README's Speed section). */
-export const GRAM_CONTENDERS = [];
-
 export async function seedRunSuite({ quick = false } = {}) {
-  const contenders = [...BENCH_CONTENDERS.slice(0, -2), ...GRAM_CONTENDERS, ...BENCH_CONTENDERS.slice(-2), TEXTBOOK];
+  const contenders = [...BENCH_CONTENDERS, TEXTBOOK];
   return measureSeedRuns(contenders, {
     iterations: 500,
     timing: quick ? QUICK_TIMING : FULL_TIMING,
