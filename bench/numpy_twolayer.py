@@ -4,7 +4,11 @@ Runs the tutorial's loop (without its print) for each dtype asked, `repeats` tim
 and prints one JSON object: the loop's seconds per run, the losses of the first run (so the caller can
 check they are numpy's), and which BLAS kernel ran on how many threads.
 
-    python3 bench/numpy_twolayer.py [repeats] [dtype ...]
+    python3 bench/numpy_twolayer.py [--gram] [repeats] [dtype ...]
+
+--gram runs the same training in its Gram form: x does not change, so with K = x·xᵀ (N×N, once) the
+next pre-activation is h − lr·K·grad_h, and w1 is needed only at the end, w1₀ − xᵀ·S with S the
+running sum of lr·grad_h. The losses are the program's to rounding (within 1e-9 relative on seed 0).
 
 The thread count is OpenBLAS's (set OPENBLAS_NUM_THREADS before starting Python).
 """
@@ -52,6 +56,39 @@ def train(dtype):
     return time.perf_counter() - start, [float(loss) for loss in losses]
 
 
+def train_gram(dtype):
+    np.random.seed(0)
+    x = np.random.randn(N, D_in).astype(dtype)
+    y = np.random.randn(N, D_out).astype(dtype)
+    w1 = np.random.randn(D_in, H).astype(dtype)
+    w2 = np.random.randn(H, D_out).astype(dtype)
+    learning_rate = dtype(LEARNING_RATE)
+    losses = []
+    start = time.perf_counter()
+    K = x.dot(x.T)
+    h = x.dot(w1)
+    S = np.zeros((N, H), dtype=dtype)
+    for t in range(ITERATIONS):
+        if t > 0:
+            h -= learning_rate * K.dot(grad_h)
+        h_relu = np.maximum(h, 0)
+        y_pred = h_relu.dot(w2)
+
+        loss = np.square(y_pred - y).sum()
+        losses.append(loss)
+
+        grad_y_pred = 2.0 * (y_pred - y)
+        grad_w2 = h_relu.T.dot(grad_y_pred)
+        grad_h_relu = grad_y_pred.dot(w2.T)
+        grad_h = grad_h_relu.copy()
+        grad_h[h < 0] = 0
+
+        S += learning_rate * grad_h
+        w2 -= learning_rate * grad_w2
+    w1 = w1 - x.T.dot(S)
+    return time.perf_counter() - start, [float(loss) for loss in losses]
+
+
 def openblas():
     """OpenBLAS's kernel name and thread count, read from the library numpy loaded (None if not found)."""
     libs = glob.glob(os.path.join(os.path.dirname(np.__file__), "..", "numpy.libs", "*openblas*.so*"))
@@ -69,14 +106,17 @@ def openblas():
 
 
 def main():
-    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    dtypes = sys.argv[2:] or ["f64"]
+    args = sys.argv[1:]
+    gram = "--gram" in args
+    args = [a for a in args if a != "--gram"]
+    repeats = int(args[0]) if args else 5
+    dtypes = args[1:] or ["f64"]
     runs = {}
     for name in dtypes:
         dtype = {"f64": np.float64, "f32": np.float32}[name]
         seconds, first = [], None
         for _ in range(repeats):
-            elapsed, losses = train(dtype)
+            elapsed, losses = (train_gram if gram else train)(dtype)
             seconds.append(elapsed)
             first = first or losses
         runs[name] = {"seconds": seconds, "losses": first}
@@ -84,6 +124,7 @@ def main():
         "python": platform.python_version(),
         "numpy": np.__version__,
         "blas": openblas(),
+        "form": "gram" if gram else "direct",
         "runs": runs,
     }))
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The command line: `twolayer train [flags]` and `twolayer predict [flags]` (see src/cli/flags.ts for
+// The command line: `twolayer train`, `twolayer predict` and `twolayer bench` [flags] (see src/cli/flags.ts for
 // every flag). Mistakes are one line on stderr and exit code 2; nothing here prints a stack trace
 // unless TWOLAYER_DEBUG is set.
 import { parseArgs, type Args } from "./cli/args.js";
+import { benchCommand } from "./cli/bench-command.js";
 import { helpText } from "./cli/help.js";
 import { report } from "./cli/report.js";
 import { say, stdoutFailure, watchStdio, writeStdout } from "./cli/stdio.js";
@@ -22,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
       if (stop.code !== CLOSED_STDOUT_CODE) say(stop.cause);
       return stop.code;
     }
+    if (args.command === "bench") return await benchCommand(args);
     return await (args.command === "predict" ? predictCommand(args) : trainCommand(args));
   } catch (error) {
     return report(error, args);

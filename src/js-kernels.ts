@@ -1,49 +1,160 @@
 import type { FloatArray, Kernels } from "./kernels.js";
 
-// The plain TypeScript kernels: the reference the wasm kernels are tested against and the baseline
-// they are benchmarked against. Same contracts as assembly/ (shapes in elements, row-major, outputs
-// overwritten). Each sum runs in increasing p with one multiply then one add, as the wasm kernels do.
-// With Float32Array operands every store rounds to float32 while products and the dot sums of
-// gemm_nt are formed in float64 (JavaScript numbers), so f32 results agree with the wasm f32 kernels
-// to float32 rounding, not bit for bit. f64 results of gemm_nn, gemm_tn, the ReLUs and sgd are the
-// same bits as the wasm kernels'.
+// The plain TypeScript kernels: the "js" backend, the reference the wasm kernels are tested against,
+// and the pure-JS side of every speed comparison. Same contracts as assembly/ (shapes in elements,
+// row-major, outputs overwritten).
+//
+// Every element of a product is summed in increasing p from 0, one multiply then one add, in float64
+// (JavaScript numbers), as the wasm scalar build does: f64 results are the same bits as the wasm
+// kernels' (and the element-wise kernels' too). With Float32Array operands the sums are formed in
+// float64 the same way and each result is rounded to float32 once, when stored, so f32 results
+// agree with the wasm f32 kernels (which round every step) to float32 rounding, not bit for bit.
+//
+// The products run in tiles of 4 rows × 4 columns of C: 16 sums kept in local variables over the
+// whole of k, each step loading 4 values of A and 4 adjacent values of a row of B (so nothing of C
+// is read or stored inside the loop, and B's rows are read once per 4 rows of C). The order each
+// element is summed in is the plain loop's; only which elements are summed side by side changes.
+
+/**
+ * C[m×n] (dense, overwritten) = Σ_p A(i, p)·B(p, j) with, in elements, A(i, p) at
+ * (i >> 2)·aBlock + (i & 3)·aRow + p·aStep and B(p, j) at p·bStep + j (B's rows dense). Rows come in
+ * blocks of 4 so that pack_panels' panels are strides too (assembly/gemm.ts's gemm_strided, for a
+ * B whose columns are adjacent). c must not overlap a or b.
+ *
+ * Written twice, gemm_rows_f64 and gemm_rows_f32, the same text but for the array types: V8 keeps
+ * what it learns about element loads per function, and with one function for both, the f64 seed run
+ * right after an f32 one took 5.7 s instead of 4.5–4.8 (Node 20, AMD EPYC; both in one process, as
+ * in npm run bench); with two it took 4.3–4.5.
+ */
+function gemm_rows_f64(c: Float64Array, m: number, n: number, k: number, a: Float64Array, aBlock: number, aRow: number, aStep: number, b: Float64Array, bStep: number): void {
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const a0 = (i >> 2) * aBlock;
+    const a1 = a0 + aRow;
+    const a2 = a1 + aRow;
+    const a3 = a2 + aRow;
+    const c0 = i * n;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      for (let p = 0, pa = 0, pb = j; p < k; p++, pa += aStep, pb += bStep) {
+        const b0 = b[pb], b1 = b[pb + 1], b2 = b[pb + 2], b3 = b[pb + 3];
+        let x = a[a0 + pa];
+        s00 += x * b0; s01 += x * b1; s02 += x * b2; s03 += x * b3;
+        x = a[a1 + pa];
+        s10 += x * b0; s11 += x * b1; s12 += x * b2; s13 += x * b3;
+        x = a[a2 + pa];
+        s20 += x * b0; s21 += x * b1; s22 += x * b2; s23 += x * b3;
+        x = a[a3 + pa];
+        s30 += x * b0; s31 += x * b1; s32 += x * b2; s33 += x * b3;
+      }
+      let r = c0 + j;
+      c[r] = s00; c[r + 1] = s01; c[r + 2] = s02; c[r + 3] = s03;
+      r += n;
+      c[r] = s10; c[r + 1] = s11; c[r + 2] = s12; c[r + 3] = s13;
+      r += n;
+      c[r] = s20; c[r + 1] = s21; c[r + 2] = s22; c[r + 3] = s23;
+      r += n;
+      c[r] = s30; c[r + 1] = s31; c[r + 2] = s32; c[r + 3] = s33;
+    }
+    for (; j < n; j++) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let p = 0, pa = 0, pb = j; p < k; p++, pa += aStep, pb += bStep) {
+        const bv = b[pb];
+        s0 += a[a0 + pa] * bv; s1 += a[a1 + pa] * bv; s2 += a[a2 + pa] * bv; s3 += a[a3 + pa] * bv;
+      }
+      c[c0 + j] = s0; c[c0 + n + j] = s1; c[c0 + 2 * n + j] = s2; c[c0 + 3 * n + j] = s3;
+    }
+  }
+  for (; i < m; i++) {
+    const ai = (i >> 2) * aBlock + (i & 3) * aRow;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0, pa = ai, pb = j; p < k; p++, pa += aStep, pb += bStep) s += a[pa] * b[pb];
+      c[i * n + j] = s;
+    }
+  }
+}
+
+/** gemm_rows_f64 for Float32Array operands (sums in float64, each result rounded to float32 when stored). */
+function gemm_rows_f32(c: Float32Array, m: number, n: number, k: number, a: Float32Array, aBlock: number, aRow: number, aStep: number, b: Float32Array, bStep: number): void {
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const a0 = (i >> 2) * aBlock;
+    const a1 = a0 + aRow;
+    const a2 = a1 + aRow;
+    const a3 = a2 + aRow;
+    const c0 = i * n;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      for (let p = 0, pa = 0, pb = j; p < k; p++, pa += aStep, pb += bStep) {
+        const b0 = b[pb], b1 = b[pb + 1], b2 = b[pb + 2], b3 = b[pb + 3];
+        let x = a[a0 + pa];
+        s00 += x * b0; s01 += x * b1; s02 += x * b2; s03 += x * b3;
+        x = a[a1 + pa];
+        s10 += x * b0; s11 += x * b1; s12 += x * b2; s13 += x * b3;
+        x = a[a2 + pa];
+        s20 += x * b0; s21 += x * b1; s22 += x * b2; s23 += x * b3;
+        x = a[a3 + pa];
+        s30 += x * b0; s31 += x * b1; s32 += x * b2; s33 += x * b3;
+      }
+      let r = c0 + j;
+      c[r] = s00; c[r + 1] = s01; c[r + 2] = s02; c[r + 3] = s03;
+      r += n;
+      c[r] = s10; c[r + 1] = s11; c[r + 2] = s12; c[r + 3] = s13;
+      r += n;
+      c[r] = s20; c[r + 1] = s21; c[r + 2] = s22; c[r + 3] = s23;
+      r += n;
+      c[r] = s30; c[r + 1] = s31; c[r + 2] = s32; c[r + 3] = s33;
+    }
+    for (; j < n; j++) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let p = 0, pa = 0, pb = j; p < k; p++, pa += aStep, pb += bStep) {
+        const bv = b[pb];
+        s0 += a[a0 + pa] * bv; s1 += a[a1 + pa] * bv; s2 += a[a2 + pa] * bv; s3 += a[a3 + pa] * bv;
+      }
+      c[c0 + j] = s0; c[c0 + n + j] = s1; c[c0 + 2 * n + j] = s2; c[c0 + 3 * n + j] = s3;
+    }
+  }
+  for (; i < m; i++) {
+    const ai = (i >> 2) * aBlock + (i & 3) * aRow;
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0, pa = ai, pb = j; p < k; p++, pa += aStep, pb += bStep) s += a[pa] * b[pb];
+      c[i * n + j] = s;
+    }
+  }
+}
+
+/** gemm_rows_f64 or gemm_rows_f32, by the arrays' type (a network's arrays are all of one dtype). */
+function gemm_rows(c: FloatArray, m: number, n: number, k: number, a: FloatArray, aBlock: number, aRow: number, aStep: number, b: FloatArray, bStep: number): void {
+  if (c instanceof Float64Array) gemm_rows_f64(c, m, n, k, a as Float64Array, aBlock, aRow, aStep, b as Float64Array, bStep);
+  else gemm_rows_f32(c, m, n, k, a as Float32Array, aBlock, aRow, aStep, b as Float32Array, bStep);
+}
 
 /** C[m×n] = A[m×k]·B[k×n] */
 export function gemm_nn(c: FloatArray, a: FloatArray, b: FloatArray, m: number, k: number, n: number): void {
-  c.fill(0, 0, m * n);
-  for (let i = 0; i < m; i++) {
-    for (let p = 0; p < k; p++) {
-      const aip = a[i * k + p];
-      const bRow = p * n;
-      const cRow = i * n;
-      for (let j = 0; j < n; j++) c[cRow + j] += aip * b[bRow + j];
-    }
-  }
+  gemm_rows(c, m, n, k, a, 4 * k, k, 1, b, n);
 }
 
 /** C[m×n] = Aᵀ·B, A stored k×m, B k×n */
 export function gemm_tn(c: FloatArray, a: FloatArray, b: FloatArray, m: number, k: number, n: number): void {
-  c.fill(0, 0, m * n);
-  for (let p = 0; p < k; p++) {
-    const aRow = p * m;
-    const bRow = p * n;
-    for (let i = 0; i < m; i++) {
-      const api = a[aRow + i];
-      const cRow = i * n;
-      for (let j = 0; j < n; j++) c[cRow + j] += api * b[bRow + j];
-    }
-  }
+  gemm_rows(c, m, n, k, a, 4, 1, m, b, n);
 }
 
-/** C[m×n] = A·Bᵀ, A m×k, B stored n×k */
+/** C[m×n] = A·Bᵀ, A m×k, B stored n×k: each element a dot product of a row of A and a row of B */
 export function gemm_nt(c: FloatArray, a: FloatArray, b: FloatArray, m: number, k: number, n: number): void {
   for (let i = 0; i < m; i++) {
     const aRow = i * k;
+    const cRow = i * n;
     for (let j = 0; j < n; j++) {
       const bRow = j * k;
       let sum = 0;
       for (let p = 0; p < k; p++) sum += a[aRow + p] * b[bRow + p];
-      c[i * n + j] = sum;
+      c[cRow + j] = sum;
     }
   }
 }
@@ -60,16 +171,7 @@ export function pack_panels(panels: FloatArray, a: FloatArray, m: number, k: num
 
 /** C[m×n] = A·B[k×n], A given as pack_panels' panels (panel q at element q·lda, lda = 4k by default) */
 export function gemm_pn(c: FloatArray, panels: FloatArray, b: FloatArray, m: number, k: number, n: number, lda = 4 * k): void {
-  c.fill(0, 0, m * n);
-  for (let i = 0; i < m; i++) {
-    const aRow = (i >> 2) * lda + (i & 3);
-    const cRow = i * n;
-    for (let p = 0; p < k; p++) {
-      const aip = panels[aRow + 4 * p];
-      const bRow = p * n;
-      for (let j = 0; j < n; j++) c[cRow + j] += aip * b[bRow + j];
-    }
-  }
+  gemm_rows(c, m, n, k, panels, lda, 1, 4, b, n);
 }
 
 /** out = max(h, 0) as numpy's np.maximum: NaN stays NaN, −0 becomes +0 */

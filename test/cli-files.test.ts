@@ -200,7 +200,7 @@ describe("files and sizes are checked before training, each mistake one line and
     [["predict", "--weights", weights("odd.npz")], "twolayer predict needs --x FILE"],
     [["predict", "--weights", weights("odd.npz"), "--x", cli("y.npy")], "has 5 columns (D_in), but --weights"],
     [["predict", "--weights", weights("odd.npz"), "--x", cli("x.npy"), "--out", join(dir, "p.txt")], "which must be .npy, .npz or .csv"],
-    [["predict", "--weights", weights("odd.npz"), "--x", cli("x.npy"), "--iterations", "3"], "--iterations is an option of twolayer train, not of twolayer predict"],
+    [["predict", "--weights", weights("odd.npz"), "--x", cli("x.npy"), "--iterations", "3"], "--iterations is an option of twolayer train and bench, not of twolayer predict"],
     [["predict", "--weights", cli("x.npy"), "--x", cli("x.npy")], "is an .npy file, which holds one array"],
   ];
   it.each(CASES)("%j", (args, message) => {

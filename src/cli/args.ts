@@ -8,7 +8,7 @@ import { quote, UsageError } from "./usage.js";
 export { UsageError } from "./usage.js";
 
 export interface Args {
-  /** `"train"`, `"predict"`, or `"help"` for --help (with `helpFor`, the command it was given to). */
+  /** `"train"`, `"predict"`, `"bench"`, or `"help"` for --help (with `helpFor`, the command it was given to). */
   readonly command: Command | "help";
   /** For `"help"`: the command whose help was asked for, if one was named. */
   readonly helpFor?: Command;
@@ -37,9 +37,9 @@ function unexpected(arg: string, afterDashes: boolean, command: Command): UsageE
 
 function commandOf(command: string | undefined): Command | "help" {
   if (command === "--help" || command === "-h" || command === "help") return "help";
-  if (command === "train" || command === "predict") return command;
+  if (command === "train" || command === "predict" || command === "bench") return command;
   throw new UsageError(
-    command === undefined ? "missing command: try 'twolayer train' (or --help)" : `unknown command ${quote(command)}: the commands are 'train' and 'predict' (see --help)`,
+    command === undefined ? "missing command: try 'twolayer train' (or --help)" : `unknown command ${quote(command)}: the commands are 'train', 'predict' and 'bench' (see --help)`,
   );
 }
 

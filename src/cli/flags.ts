@@ -5,8 +5,8 @@
 import { MAX_ITERATIONS, MAX_SEED, MAX_THREADS, TUTORIAL } from "../options.js";
 import { numberFromText, type NumberKind } from "./numbers.js";
 
-/** The commands: `twolayer train` and `twolayer predict`. */
-export type Command = "train" | "predict";
+/** The commands: `twolayer train`, `twolayer predict` and `twolayer bench`. */
+export type Command = "train" | "predict" | "bench";
 
 export interface Flag {
   /** The flag's name, without the dashes. */
@@ -33,11 +33,14 @@ export interface Flag {
   /** For a file flag whose format comes from the name: the extensions it takes (lower case, with the dot). */
   readonly extensions?: readonly string[];
   readonly help: string;
+  /** Its line in one command's --help, where that differs from `help`. */
+  readonly helpIn?: Readonly<Partial<Record<Command, string>>>;
 }
 
 const TRAIN: readonly Command[] = ["train"];
 const BOTH: readonly Command[] = ["train", "predict"];
 const PREDICT: readonly Command[] = ["predict"];
+const ALL: readonly Command[] = ["train", "predict", "bench"];
 
 const value = (name: string, option: string | undefined, arg: string, help: string, extra: Partial<Flag> = {}): Flag => ({ name, commands: TRAIN, option, kind: "value", arg, help, ...extra });
 const integer = (name: string, option: string | undefined, arg: string, help: string, extra: Partial<Flag> = {}): Flag => value(name, option, arg, help, { numeric: "integer", ...extra });
@@ -51,7 +54,10 @@ export const FLAGS: readonly Flag[] = [
   integer("d-in", "dIn", "N", `input width (default ${TUTORIAL.dIn}; from --data, --x or --weights when given)`),
   integer("hidden", "hidden", "N", `hidden width (default ${TUTORIAL.hidden}; from --weights when given)`),
   integer("d-out", "dOut", "N", `output width (default ${TUTORIAL.dOut}; from --data, --y or --weights when given)`),
-  integer("iterations", "iterations", "N", `training iterations, 0 to ${MAX_ITERATIONS} (default ${TUTORIAL.iterations})`),
+  integer("iterations", "iterations", "N", `training iterations, 0 to ${MAX_ITERATIONS} (default ${TUTORIAL.iterations})`, {
+    commands: ["train", "bench"],
+    helpIn: { bench: `iterations of each timed run, 1 to ${TUTORIAL.iterations} (default ${TUTORIAL.iterations}: the seed run)` },
+  }),
   value("lr", "learningRate", "X", `learning rate, finite and >= 0 (default ${TUTORIAL.learningRate})`, { numeric: "real" }),
   integer("seed", "seed", "N", `numpy seed, 0 to ${MAX_SEED} (default ${TUTORIAL.seed}): draws what no file gives`),
   input("data", "train on x and y from an .npz or .safetensors FILE holding arrays x and y"),
@@ -65,7 +71,7 @@ export const FLAGS: readonly Flag[] = [
   toggle("fma", "fma", "fused multiply-add in the matrix products (relaxed SIMD; last bits may differ)", { commands: BOTH }),
   integer("every", undefined, "K", "print every K-th loss line only, and the last (default 1)"),
   toggle("quiet", undefined, "print no loss lines"),
-  file("json", "write the run as JSON to FILE (fields below)"),
+  file("json", "write the run as JSON to FILE (fields below)", { commands: ["train", "bench"], helpIn: { bench: "write the table as JSON to FILE (with the machine and runtime)" } }),
   file("plot", "write the loss plot as SVG to FILE (log-scale y axis)"),
   toggle("linear", undefined, "plot with a linear y axis instead"),
   file("save", "write the trained weights to FILE: .npz or .safetensors, by its extension", { extensions: [".npz", ".safetensors"] }),
@@ -73,7 +79,8 @@ export const FLAGS: readonly Flag[] = [
     extensions: [".npy", ".npz", ".csv"],
     commands: PREDICT,
   }),
-  toggle("help", undefined, "show this help", { commands: BOTH }),
+  toggle("quick", undefined, "fewer samples per run: a first look in about half the time", { commands: ["bench"] }),
+  toggle("help", undefined, "show this help", { commands: ALL }),
 ];
 
 /** The fields `--json` writes, in order (the help lists the same). */
