@@ -8,16 +8,15 @@ import type { MatrixShot } from "./engine.js";
 const NEGATIVE = [59, 130, 246];
 const ZERO = [22, 33, 58];
 const POSITIVE = [249, 115, 22];
-const MASKED = "#64748b";
+const MASKED = [100, 116, 139];
 
 /** The colour of `v` on a scale from −limit (blue) through 0 to +limit (orange). */
-function colour(v: number, limit: number): string {
-  if (!Number.isFinite(v)) return v > 0 ? "#fde68a" : v < 0 ? "#a5f3fc" : "#f0abfc";
+function colour(v: number, limit: number): readonly number[] {
+  if (!Number.isFinite(v)) return v > 0 ? [253, 230, 138] : v < 0 ? [165, 243, 252] : [240, 171, 252];
   // Twelve steps a side: what the eye tells apart; the readout gives the exact value.
   const s = limit > 0 ? Math.ceil(Math.min(1, Math.abs(v) / limit) * 12) / 12 : 0;
   const end = v < 0 ? NEGATIVE : POSITIVE;
-  const mix = (k: number) => Math.round(ZERO[k] + (end[k] - ZERO[k]) * Math.sqrt(s));
-  return `rgb(${mix(0)}, ${mix(1)}, ${mix(2)})`;
+  return [0, 1, 2].map((k) => Math.round(ZERO[k] + (end[k] - ZERO[k]) * Math.sqrt(s)));
 }
 
 const ordinal = (k: number) => `${k}${k % 10 === 1 && k !== 11 ? "st" : k % 10 === 2 && k !== 12 ? "nd" : k % 10 === 3 && k !== 13 ? "rd" : "th"}`;
@@ -33,6 +32,8 @@ export class Heatmap {
   private shot?: MatrixShot;
   private cursor = { i: 0, j: 0 };
   private readonly context: CanvasRenderingContext2D;
+  /** One pixel per cell, scaled up onto the canvas. */
+  private readonly cells = document.createElement("canvas");
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -87,14 +88,17 @@ export class Heatmap {
     const cw = width / c;
     const ch = height / r;
     const limit = Math.max(Math.abs(shot.min), Math.abs(shot.max));
-    for (let i = 0; i < r; i++) {
-      for (let j = 0; j < c; j++) {
-        const k = i * c + j;
-        g.fillStyle = shot.mask?.[k] ? MASKED : colour(shot.values[k], limit);
-        // Whole pixels, overlapping by one, so no seams show between cells.
-        g.fillRect(Math.floor(j * cw), Math.floor(i * ch), Math.ceil(cw) + 1, Math.ceil(ch) + 1);
-      }
+    this.cells.width = c;
+    this.cells.height = r;
+    const cells = this.cells.getContext("2d")!;
+    const image = cells.createImageData(c, r);
+    for (let k = 0; k < r * c; k++) {
+      image.data.set(shot.mask?.[k] ? MASKED : colour(shot.values[k], limit), 4 * k);
+      image.data[4 * k + 3] = 255;
     }
+    cells.putImageData(image, 0, 0);
+    g.imageSmoothingEnabled = false;
+    g.drawImage(this.cells, 0, 0, width, height);
     if (document.activeElement === canvas) {
       g.strokeStyle = "#f8fafc";
       g.lineWidth = 2;
