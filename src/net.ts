@@ -21,8 +21,9 @@ import {
   type NetOptions,
 } from "./options.js";
 import { predictRows } from "./predict.js";
-import { FORWARD_BACKWARD, UPDATE } from "./program.js";
+import { FORWARD_BACKWARD, PROGRAM, UPDATE } from "./program.js";
 import type { RunInfo } from "./run-info.js";
+import { integer } from "./validate.js";
 import { writeWeights, type WeightsFormat } from "./weights.js";
 
 type Sizes = Pick<NetConfig, "n" | "dIn" | "hidden" | "dOut">;
@@ -79,6 +80,10 @@ export class TwoLayerNet {
    * view of x, kept or not, takes full effect at the next pass.
    */
   private xExposed = false;
+  /** The PROGRAM entry runLine runs next: 0 at an iteration's start, FORWARD_BACKWARD.length after a pass. */
+  private next = 0;
+  /** The loss the loss line computed last (NaN before it ever ran). */
+  private lastLoss = NaN;
 
   static {
     construct = (config, compute, arena) => new TwoLayerNet(config, compute, arena);
@@ -129,14 +134,61 @@ export class TwoLayerNet {
     if (!this.xPacked || this.xExposed) this.packX();
     let loss = NaN;
     for (const line of FORWARD_BACKWARD) loss = line.run(this.k, this.b, this) ?? loss;
+    this.lastLoss = loss;
+    this.next = FORWARD_BACKWARD.length;
     return loss;
   }
 
-  /** One training iteration: returns its loss (before the update), then w −= learningRate·grad_w. */
+  /**
+   * One training iteration: returns its loss (before the update), then w −= learningRate·grad_w.
+   * If an iteration is in progress line by line (`nextLine` > 0), it finishes that one instead: runs
+   * its remaining lines and returns the loss its loss line computed.
+   */
   step(rate: number = TUTORIAL.learningRate): number {
     const lr = learningRate(rate);
-    const loss = this.forwardBackward();
-    this.update(lr);
+    if (this.next === 0) {
+      const loss = this.forwardBackward();
+      this.update(lr);
+      return loss;
+    }
+    while (this.next !== 0) this.runLine(this.next, lr);
+    return this.lastLoss;
+  }
+
+  /**
+   * The index in PROGRAM of the line `runLine()` runs next: 0 at the start of an iteration, then
+   * one more after each line, back to 0 after the last update line. forwardBackward() leaves it at
+   * the first update line, update() and train() at 0.
+   */
+  get nextLine(): number {
+    return this.next;
+  }
+
+  /**
+   * Runs one line of the loop body, PROGRAM[line] (default: `nextLine`), with the very kernel call
+   * forwardBackward/update make for it, on the matrices as they are; `nextLine` becomes the line
+   * after it. Returns the loss for the loss line (index 3), else undefined. The update lines use
+   * `rate` (default 1e-6) and, as update() does, refuse with NON_FINITE a step that would make
+   * their weight non-finite, unless the network allows it. A line outside 0 … PROGRAM.length − 1
+   * is an INVALID_OPTION TwoLayerError.
+   */
+  runLine(line: number = this.next, rate: number = TUTORIAL.learningRate): number | undefined {
+    const i = integer("line", line, this.next, 0, PROGRAM.length - 1, "an index into PROGRAM");
+    const lr = learningRate(rate);
+    this.checkAlive();
+    let loss: number | undefined;
+    if (i < FORWARD_BACKWARD.length) {
+      if (i === 0 && (!this.xPacked || this.xExposed)) this.packX();
+      const result = FORWARD_BACKWARD[i].run(this.k, this.b, this);
+      if (typeof result === "number") loss = this.lastLoss = result;
+    } else {
+      const entry = UPDATE[i - FORWARD_BACKWARD.length];
+      const [w, g] = entry.writes === "w1" ? [this.b.w1, this.b.gradW1] : [this.b.w2, this.b.gradW2];
+      const refused = this.config.allowNonFinite ? undefined : this.nonFiniteUpdate(lr, w, g, entry.writes);
+      if (refused !== undefined) throw nonFiniteError(refused);
+      entry.run(this.k, this.b, this, lr);
+    }
+    this.next = (i + 1) % PROGRAM.length;
     return loss;
   }
 
@@ -149,26 +201,27 @@ export class TwoLayerNet {
     const rate = learningRate(lr);
     this.checkAlive();
     const refused = this.config.allowNonFinite ? undefined : this.nonFiniteUpdate(rate);
-    if (refused !== undefined) {
-      throw new TwoLayerError("NON_FINITE", `this update would make ${refused}; the weights are unchanged: lower the learning rate (or create the network with allowNonFinite: true)`);
-    }
+    if (refused !== undefined) throw nonFiniteError(refused);
     this.sgd(rate);
   }
 
   /** w1 −= lr·grad_w1; w2 −= lr·grad_w2 (program.ts). */
   private sgd(lr: number): void {
     for (const line of UPDATE) line.run(this.k, this.b, this, lr);
+    this.next = 0;
   }
 
-  /** The weight the update with `lr` would make non-finite ("w1[3] inf"), or undefined. */
-  private nonFiniteUpdate(lr: number): string | undefined {
-    const { params, grads } = this.b;
-    const i = this.k.sgd_check(params, grads, lr, params.length);
+  /**
+   * The weight the update with `lr` would make non-finite ("w1[3] inf"), or undefined: of all the
+   * parameters, or of block `w` (gradient `g`) alone, named `name`.
+   */
+  private nonFiniteUpdate(lr: number, w: Block = this.b.params, g: Block = this.b.grads, name?: string): string | undefined {
+    const i = this.k.sgd_check(w, g, lr, w.length);
     if (i < 0) return undefined;
     const w1 = this.dIn * this.hidden;
     const round = this.dtype === "f32" ? Math.fround : (v: number) => v;
-    const next = round(params.array[i] - round(round(lr) * grads.array[i]));
-    return `${i < w1 ? `w1[${i}]` : `w2[${i - w1}]`} ${pythonFloat(next)}`;
+    const next = round(w.array[i] - round(round(lr) * g.array[i]));
+    return `${name !== undefined ? `${name}[${i}]` : i < w1 ? `w1[${i}]` : `w2[${i - w1}]`} ${pythonFloat(next)}`;
   }
 
   /**
@@ -274,11 +327,26 @@ export class TwoLayerNet {
   get h(): FloatArray { return this.b.h.array; }
   /** Predictions y_pred of the last pass, N×D_out. */
   get yPred(): FloatArray { return this.b.yPred.array; }
+  /** h_relu = np.maximum(h, 0) of the last pass, N×H. */
+  get hRelu(): FloatArray { return this.b.hRelu.array; }
+  /** grad_y_pred = 2.0 * (y_pred − y) of the last pass, N×D_out. */
+  get gradYPred(): FloatArray { return this.b.gradYPred.array; }
+  /**
+   * grad_h of the last pass, N×H. It shares its memory with grad_h_relu: between the line
+   * grad_h_relu = grad_y_pred.dot(w2.T) and the mask line (runLine(5) then runLine(6)) it holds
+   * grad_h_relu, unmasked; after the mask line, grad_h (zero where h < 0).
+   */
+  get gradH(): FloatArray { return this.b.gradH.array; }
 
   /** The row and column counts of x, y, w1, w2. */
   get shapes(): Record<ArrayName, [number, number]> {
     return shapes(this);
   }
+}
+
+/** The refusal of an update that would make `refused` ("w1[3] inf") non-finite. */
+function nonFiniteError(refused: string): TwoLayerError {
+  return new TwoLayerError("NON_FINITE", `this update would make ${refused}; the weights are unchanged: lower the learning rate (or create the network with allowNonFinite: true)`);
 }
 
 /**

@@ -48,3 +48,17 @@ export const UPDATE: readonly (Omit<ProgramLine, "run"> & { run(k: Kernels, b: N
   { numpy: ["w1 -= learning_rate * grad_w1"], writes: "w1", run: (k, b, { dIn, hidden }, lr) => k.sgd(b.w1, b.gradW1, lr, dIn * hidden) },
   { numpy: ["w2 -= learning_rate * grad_w2"], writes: "w2", run: (k, b, { hidden, dOut }, lr) => k.sgd(b.w2, b.gradW2, lr, hidden * dOut) },
 ];
+
+/** One line of PROGRAM: the numpy lines a kernel call computes and the matrix it writes. */
+export interface ProgramStep {
+  readonly numpy: readonly string[];
+  readonly writes: ProgramMatrix;
+}
+
+/**
+ * The whole loop body, forward-backward then update, as text: what `net.runLine(i)` runs as entry i
+ * (`net.nextLine` is the entry it runs next). Made from the entries above, so it is what training runs.
+ */
+export const PROGRAM: readonly ProgramStep[] = Object.freeze(
+  [...FORWARD_BACKWARD, ...UPDATE].map(({ numpy, writes }) => Object.freeze({ numpy: Object.freeze([...numpy]), writes })),
+);

@@ -1,10 +1,12 @@
 // A log-scale loss chart on a canvas: one line per series, decade grid lines, redrawn at most once a
-// frame however often data arrives.
+// frame however often data arrives; optionally a marker at one iteration, and a click picks one.
 
 export interface Series {
   label: string;
   color: string;
   losses: number[];
+  /** Drawn thin and dashed, over the others (a reference such as numpy's). */
+  dashed?: boolean;
 }
 
 const SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹";
@@ -14,11 +16,29 @@ export class LossChart {
   private series: Series[] = [];
   private iterations = 500;
   private queued = false;
+  private marker?: number;
+  private readonly pad = { left: 58, right: 18, top: 16, bottom: 34 };
   private readonly context: CanvasRenderingContext2D;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     this.context = canvas.getContext("2d")!;
     new ResizeObserver(() => this.draw()).observe(canvas);
+  }
+
+  /** Calls `pick(t)` with the iteration under a click. */
+  onPick(pick: (t: number) => void): void {
+    this.canvas.addEventListener("click", (e) => {
+      const box = this.canvas.getBoundingClientRect();
+      const plotW = box.width - this.pad.left - this.pad.right;
+      const t = Math.round(((e.clientX - box.left - this.pad.left) / plotW) * (this.iterations - 1));
+      pick(Math.max(0, Math.min(this.iterations - 1, t)));
+    });
+  }
+
+  /** A vertical line at iteration `t` (undefined: none). */
+  mark(t: number | undefined): void {
+    this.marker = t;
+    this.update();
   }
 
   /** Starts over with these series (their losses arrays are read at every draw) over `iterations`. */
@@ -50,7 +70,7 @@ export class LossChart {
     g.setTransform(ratio, 0, 0, ratio, 0, 0);
     g.clearRect(0, 0, width, height);
 
-    const pad = { left: 58, right: 18, top: 16, bottom: 34 };
+    const pad = this.pad;
     const plotW = width - pad.left - pad.right;
     const plotH = height - pad.top - pad.bottom;
 
@@ -120,12 +140,14 @@ export class LossChart {
     g.clip();
     // The others are drawn wide and translucent, so where they trace the same losses as the main run
     // (as the pure-JS backend does) both stay visible.
-    [...this.series].reverse().forEach((s, i, all) => {
+    const order = [...this.series.filter((s) => !s.dashed)].reverse().concat(this.series.filter((s) => s.dashed));
+    order.forEach((s) => {
       if (s.losses.length === 0) return;
-      const main = i === all.length - 1;
-      g.globalAlpha = main ? 1 : 0.55;
+      const main = s === this.series.find((x) => !x.dashed);
+      g.globalAlpha = main || s.dashed ? 1 : 0.55;
       g.strokeStyle = s.color;
-      g.lineWidth = main ? 2.25 : 6;
+      g.lineWidth = s.dashed ? 1.5 : main ? 2.25 : 6;
+      g.setLineDash(s.dashed ? [5, 4] : []);
       g.lineJoin = "round";
       g.beginPath();
       let drawing = false;
@@ -141,6 +163,8 @@ export class LossChart {
       const last = s.losses.length - 1;
       if (last % every !== 0 && s.losses[last] > 0) g.lineTo(x(last), y(s.losses[last]));
       g.stroke();
+      g.setLineDash([]);
+      if (s.dashed) return;
       // A dot at the head of the line.
       const head = s.losses[last];
       if (head > 0 && Number.isFinite(head)) {
@@ -151,6 +175,14 @@ export class LossChart {
       }
     });
     g.globalAlpha = 1;
+    if (this.marker !== undefined) {
+      g.strokeStyle = "rgba(248, 250, 252, 0.7)";
+      g.lineWidth = 1;
+      g.beginPath();
+      g.moveTo(Math.round(x(this.marker)) + 0.5, pad.top);
+      g.lineTo(Math.round(x(this.marker)) + 0.5, pad.top + plotH);
+      g.stroke();
+    }
     g.restore();
   }
 }

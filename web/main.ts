@@ -1,224 +1,269 @@
-// The demo page: reads the form, runs one Web Worker per lane (the chosen backend, and the pure-JS
-// backend racing it), and draws what they stream back. Everything heavy happens in the workers.
+// The demo page: the numpy program's loop body, stepped line by line in a worker (engine.ts) with
+// training's own kernels; the matrix a line wrote as a heatmap; the loss over the iterations beside
+// numpy's; the state in the URL; downloads. The speed race (race.ts) sits below.
+import { PROGRAM, pythonFloat, type ProgramMatrix } from "twolayer";
 import { LossChart, type Series } from "./chart.js";
-import type { RunMessage, RunRequest } from "./worker.js";
+import type { EngineMessage, EngineRequest, EngineState } from "./engine.js";
+import { Heatmap } from "./heatmap.js";
+import numpy from "./numpy-losses.json";
+import { lineText, ProgramView } from "./program-view.js";
+import { demo, startRace } from "./race.js";
+import { copyText, download, lossesCsv, lossesJson } from "./share.js";
+import { DEFAULTS, isNumpyRun, optionsOf, PARAMS, parseValue, positionProblems, readQuery, writeQuery, type ParamName, type Values } from "./state.js";
 
-type LaneName = "main" | "js";
-
-interface Lane {
-  name: LaneName;
-  element: HTMLElement;
-  series: Series;
-  worker?: Worker;
-  iterations: number;
-  seconds?: number;
-  gflops?: number;
-  done: boolean;
-  /** The finished run, for anyone who wants the numbers (the runtime tests read them). */
-  result?: { losses: number[]; backend: string; seconds: number; gflops: number; threadsUsed: number };
-}
-
-const COLORS: Record<LaneName, string> = { main: "#38bdf8", js: "#f59e0b" };
-const $ = <T extends Element>(selector: string, root: ParentNode = document) => root.querySelector<T>(selector)!;
-
+const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 const form = $<HTMLFormElement>("#controls");
-const trainButton = $<HTMLButtonElement>("#train");
-const stopButton = $<HTMLButtonElement>("#stop");
 const errorBox = $<HTMLParagraphElement>("#error");
-const threadsNote = $<HTMLParagraphElement>("#threads-note");
-const speedup = $<HTMLParagraphElement>("#speedup");
+const program = new ProgramView($<HTMLOListElement>("#program"));
+const heatmap = new Heatmap($("#heatmap"), $("#matrix-caption"), $("#readout"), $("#scale"));
 const chart = new LossChart($<HTMLCanvasElement>("#chart"));
+const matrixSelect = $<HTMLSelectElement>("#matrix");
+const playButton = $<HTMLButtonElement>("#play");
+const speedSelect = $<HTMLSelectElement>("#speed");
+const scrub = $<HTMLInputElement>("#scrub");
+const followBox = $<HTMLInputElement>("#follow");
 
-const lanes: Record<LaneName, Lane> = {
-  main: { name: "main", element: $("#lane-main"), series: { label: "WebAssembly", color: COLORS.main, losses: [] }, iterations: 500, done: false },
-  js: { name: "js", element: $("#lane-js"), series: { label: "plain JavaScript", color: COLORS.js, losses: [] }, iterations: 500, done: false },
-};
-for (const lane of Object.values(lanes)) lane.element.style.setProperty("--lane", COLORS[lane.name]);
+const live: Series & { losses: number[] } = { label: "this page", color: "#38bdf8", losses: [] };
+const numpySeries: Series = { label: `numpy ${numpy.numpyVersion}`, color: "#f8fafc", losses: [], dashed: true };
 
-/** What the tests and the curious can read: the last finished runs. */
-const demo = { lanes, state: "idle" as "idle" | "training" | "done" | "error" };
-(window as unknown as { twolayerDemo: typeof demo }).twolayerDemo = demo;
+let values: Values = { ...DEFAULTS };
+/** Saved weights the network starts from instead of the seed's (not in the link). */
+let weights: { name: string; bytes: ArrayBuffer } | undefined;
+let opened: Extract<EngineMessage, { type: "opened" }> | undefined;
+let state: EngineState | undefined;
+let awaitingOpen = false;
+/** What is wrong with the link the page was opened with (until the form changes). */
+let linkProblems: string[] = [];
+
+const stepper = { get opened() { return opened; }, get state() { return state; }, losses: live.losses, values: () => values };
+demo.stepper = stepper;
 
 // Threads need SharedArrayBuffer, which browsers give only to cross-origin isolated pages.
 function describeThreads(): void {
-  const select = form.elements.namedItem("threads") as HTMLSelectElement;
+  const note = $<HTMLParagraphElement>("#threads-note");
   const reason = globalThis.crossOriginIsolated
     ? ""
     : "1 thread: this page is not cross-origin isolated (it is served without the COOP/COEP headers), so the browser withholds SharedArrayBuffer";
-  select.disabled = reason !== "";
-  threadsNote.textContent = reason || `up to ${navigator.hardwareConcurrency} threads on this machine`;
-  threadsNote.classList.toggle("warn", reason !== "");
-}
-describeThreads();
-
-const format = {
-  loss: (x: number) => (x >= 1e5 || x < 1e-2 ? x.toExponential(3).replace("e", "·10^").replace(/\^\+?(-?\d+)/, (_, k) => `^${k}`) : x.toPrecision(5)),
-  seconds: (s: number) => (s < 10 ? `${s.toFixed(2)} s` : `${s.toFixed(1)} s`),
-  gflops: (g: number) => (g >= 10 ? g.toFixed(1) : g.toFixed(2)),
-};
-
-function showLoss(dd: HTMLElement, loss: number): void {
-  const text = format.loss(loss);
-  const [mantissa, exponent] = text.split("·10^");
-  dd.innerHTML = exponent === undefined ? mantissa : `${mantissa}<span class="times">×10</span><sup>${exponent.replace("-", "−")}</sup>`;
-  dd.dataset.value = String(loss); // the exact double, for the tests
+  (form.elements.namedItem("threads") as HTMLSelectElement).disabled = reason !== "";
+  note.textContent = reason || `up to ${navigator.hardwareConcurrency} threads on this machine`;
+  note.classList.toggle("warn", reason !== "");
 }
 
-function render(lane: Lane, elapsed?: number, gflops?: number): void {
-  const e = lane.element;
-  const t = lane.series.losses.length;
-  $<HTMLElement>(".iteration", e).textContent = `${t.toLocaleString("en-US")} / ${lane.iterations.toLocaleString("en-US")}`;
-  $<HTMLElement>(".fill", e).style.width = `${(100 * t) / lane.iterations}%`;
-  if (elapsed !== undefined) $<HTMLElement>(".elapsed", e).textContent = format.seconds(elapsed);
-  if (gflops !== undefined) $<HTMLElement>(".gflops", e).textContent = format.gflops(gflops);
-  if (t > 0) showLoss($<HTMLElement>(".loss", e), lane.series.losses[t - 1]);
-  e.classList.toggle("done", lane.done);
+function showErrors(messages: string[]): void {
+  errorBox.textContent = messages.join(" · ");
+  errorBox.hidden = messages.length === 0;
 }
 
-function renderSpeedup(): void {
-  const { main, js } = lanes;
-  if (main.element.hidden || js.element.hidden || !main.gflops || !js.gflops) {
-    speedup.hidden = true;
+/** Form controls named as PARAMS. */
+const controls = () => (Object.keys(PARAMS) as ParamName[]).flatMap((name) => {
+  const control = form.elements.namedItem(name);
+  return control instanceof HTMLInputElement || control instanceof HTMLSelectElement ? [[name, control] as const] : [];
+});
+
+function writeForm(): void {
+  for (const [name, control] of controls()) {
+    const value = values[name];
+    control.value = typeof value === "number" && !Number.isInteger(value) ? pythonFloat(value) : String(value);
+  }
+}
+
+function readForm(): void {
+  for (const [name, control] of controls()) values[name] = parseValue(name, control.value);
+}
+
+const engine = new Worker(new URL("./engine.ts", import.meta.url), { type: "module" });
+const send = (request: EngineRequest, transfer: Transferable[] = []) => engine.postMessage(request, transfer);
+
+/** (Re)makes the network for `values` at their iteration and line. */
+function openEngine(): void {
+  const { net, loop } = optionsOf(values);
+  const badPosition = positionProblems(values).length > 0;
+  if (weights) for (const size of ["dIn", "hidden", "dOut"]) delete net[size]; // the file's
+  awaitingOpen = true;
+  opened = undefined;
+  live.losses.length = 0;
+  document.body.dataset.engine = "opening";
+  showErrors(linkProblems);
+  send({
+    type: "open",
+    net,
+    ...loop,
+    weights: weights?.bytes.slice(0),
+    iteration: badPosition ? 0 : (values.iteration as number),
+    line: badPosition ? 0 : (values.line as number),
+    show: matrixSelect.value as ProgramMatrix,
+    follow: followBox.checked,
+  });
+}
+
+engine.onmessage = (event: MessageEvent<EngineMessage>) => {
+  const message = event.data;
+  if (message.type === "error") {
+    awaitingOpen = false;
+    document.body.dataset.engine = "error";
+    showErrors([...linkProblems, message.message]);
+    playButton.textContent = "Play";
     return;
   }
-  const ratio = main.gflops / js.gflops;
-  const name = main.result?.backend ?? $<HTMLElement>(".backend", main.element).textContent;
-  speedup.hidden = false;
-  speedup.innerHTML = main.done && js.done
-    ? `<strong>${ratio.toFixed(1)}×</strong> the throughput of plain JavaScript — ${name} finished in ${format.seconds(main.seconds!)}, JavaScript in ${format.seconds(js.seconds!)}`
-    : `<strong>${ratio.toFixed(1)}×</strong> the throughput of plain JavaScript so far`;
-}
-
-function readForm(): { options: Record<string, unknown>; threads: number | "auto"; race: boolean } {
-  const data = new FormData(form);
-  const int = (name: string) => Number(data.get(name));
-  const backend = String(data.get("backend"));
-  const options: Record<string, unknown> = {
-    n: int("n"),
-    dIn: int("dIn"),
-    hidden: int("hidden"),
-    dOut: int("dOut"),
-    iterations: int("iterations"),
-    learningRate: Number(String(data.get("learningRate")).trim()),
-    seed: int("seed"),
-    dtype: data.get("dtype"),
-    backend: backend === "js" ? "js" : "wasm",
-    ...(backend === "wasm-scalar" ? { simd: false } : {}),
-  };
-  const threads = String(data.get("threads") ?? "auto");
-  return { options, threads: threads === "auto" ? "auto" : Number(threads), race: data.get("race") === "on" && backend !== "js" };
-}
-
-function stopAll(): void {
-  for (const lane of Object.values(lanes)) {
-    lane.worker?.terminate();
-    lane.worker = undefined;
-  }
-  trainButton.disabled = false;
-  stopButton.disabled = true;
-}
-
-function fail(message: string): void {
-  stopAll();
-  errorBox.textContent = message;
-  errorBox.hidden = false;
-  demo.state = "error";
-  document.body.dataset.state = "error";
-}
-
-function finishIfAllDone(): void {
-  const running = Object.values(lanes).filter((l) => !l.element.hidden);
-  if (running.every((l) => l.done)) {
-    stopAll();
-    demo.state = "done";
-    document.body.dataset.state = "done";
-  }
-}
-
-function startLane(lane: Lane, request: RunRequest): void {
-  lane.iterations = request.options.iterations ?? 500;
-  lane.series.losses = [];
-  lane.done = false;
-  lane.seconds = lane.gflops = lane.result = undefined;
-  render(lane);
-  $<HTMLElement>(".elapsed", lane.element).textContent = "—";
-  $<HTMLElement>(".gflops", lane.element).textContent = "—";
-  $<HTMLElement>(".loss", lane.element).textContent = "—";
-  const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
-  lane.worker = worker;
-  worker.onmessage = (event: MessageEvent<RunMessage>) => {
-    const message = event.data;
-    if (message.type === "progress") {
-      lane.series.losses.push(...message.losses);
-      lane.gflops = message.gflops;
-      render(lane, message.elapsed, message.gflops);
-      renderSpeedup();
-      chart.update();
-    } else if (message.type === "done") {
-      lane.series.losses = Array.from(message.losses);
-      lane.done = true;
-      lane.seconds = message.seconds;
-      lane.gflops = message.gflops;
-      lane.result = { losses: lane.series.losses, backend: message.backend, seconds: message.seconds, gflops: message.gflops, threadsUsed: message.threadsUsed };
-      const threads = `${message.threadsUsed} thread${message.threadsUsed === 1 ? "" : "s"}`;
-      $<HTMLElement>(".backend", lane.element).textContent = `${message.backend} · ${threads}`;
-      render(lane, message.seconds, message.gflops);
-      if (message.note && (lane.name === "main" || errorBox.hidden)) {
-        errorBox.textContent = `${lane.series.label}: ${message.note}`;
-        errorBox.hidden = false;
-      }
-      renderSpeedup();
-      chart.update();
-      worker.terminate();
-      finishIfAllDone();
-    } else {
-      fail(message.message);
+  if (message.type === "opened") {
+    awaitingOpen = false;
+    opened = message;
+    if (weights) {
+      // The file decides D_in, H and D_out: show them (only then, not to overwrite what is being typed).
+      Object.assign(values, message.sizes);
+      for (const [name, control] of controls()) if (name in message.sizes) control.value = String(values[name]);
     }
-  };
-  worker.onerror = (event) => fail(`the training worker failed: ${event.message || "could not start it"}`);
-  worker.postMessage(request);
+    const threads = `${message.threadsUsed} thread${message.threadsUsed === 1 ? "" : "s"}`;
+    $("#engine-note").textContent = `${message.backend} · ${message.dtype} · ${threads}${message.fallbacks.length ? ` (${message.fallbacks.join("; ")})` : ""}`;
+    $("#program-iterations").textContent = String(message.iterations);
+    scrub.max = String(message.iterations - 1);
+    numpySeries.losses = isNumpyRun(values) && !weights ? numpy.losses : [];
+    chart.reset(numpySeries.losses.length ? [live, numpySeries] : [live], message.iterations);
+    $("#legend").innerHTML = [live, ...(numpySeries.losses.length ? [numpySeries] : [])]
+      .map((s) => `<li><span class="swatch${s.dashed ? " dashed" : ""}" style="--c:${s.color}"></span>${s.label}</li>`).join("");
+    $("#numpy-note").textContent = numpySeries.losses.length
+      ? `The dashed line is numpy's own run (${numpy.source}).`
+      : "numpy's 500 losses are shipped for seed 0 at the tutorial's sizes, learning rate and float64; this run is not that one.";
+    return;
+  }
+  if (message.type === "weights") {
+    download(`twolayer-weights-t${state?.iteration ?? 0}.npz`, message.bytes as Uint8Array<ArrayBuffer>, "application/octet-stream");
+    return;
+  }
+  if (awaitingOpen) return; // the network before the last open
+  state = message;
+  live.losses.length = message.from;
+  live.losses.push(...message.losses);
+  render(message);
+};
+
+engine.onerror = (event) => showErrors([`the stepping worker failed: ${event.message || "could not start it"}`]);
+
+/** The iteration whose loss line ran last (the matrices show it), or -1. */
+const shownIteration = (s: EngineState) => (s.line > 3 ? s.iteration : s.iteration - 1);
+
+function render(s: EngineState): void {
+  program.show(s.ran, s.line);
+  const iterations = opened?.iterations ?? 500;
+  $("#position").textContent = s.iteration >= iterations && s.line === 0
+    ? `iteration ${s.iteration}: the ${iterations} iterations are done`
+    : `iteration ${s.iteration} · next line: ${lineText(s.line)}`;
+  if (s.matrix) {
+    const { name } = s.matrix;
+    const note = name === "grad_h_relu" && s.line !== 6 ? "grad_h_relu shares grad_h's memory: after the mask line this is grad_h" :
+      name === "grad_h" && s.line === 6 ? "before the mask line: this is still grad_h_relu" : "";
+    heatmap.show(s.matrix, note);
+    matrixSelect.value = name;
+  }
+  const t = shownIteration(s);
+  chart.mark(t >= 0 ? t : undefined);
+  chart.update();
+  $("#now-iteration").textContent = t >= 0 ? String(t) : "—";
+  const loss = live.losses[t];
+  const theirs = numpySeries.losses[t];
+  showNumber($("#now-loss"), loss);
+  showNumber($("#now-numpy"), theirs);
+  const diff = $<HTMLElement>("#now-diff");
+  if (loss !== undefined && theirs !== undefined) {
+    let worst = 0;
+    for (let k = 0; k < live.losses.length; k++) worst = Math.max(worst, Math.abs(live.losses[k] / numpySeries.losses[k] - 1));
+    diff.textContent = Math.abs(loss / theirs - 1).toExponential(1);
+    diff.dataset.worst = String(worst);
+    $("#numpy-note").textContent = `The dashed line is numpy's own run (${numpy.source}); the largest relative difference over the ${live.losses.length} iterations so far is ${worst.toExponential(1)}.`;
+  } else diff.textContent = "—";
+  if (t >= 0) scrub.value = String(t);
+  scrub.setAttribute("aria-valuetext", t >= 0 ? `iteration ${t}, loss ${loss === undefined ? "unknown" : pythonFloat(loss)}` : "before the first iteration");
+  playButton.textContent = s.playing ? "Pause" : "Play";
+  playButton.setAttribute("aria-pressed", String(s.playing));
+  document.body.dataset.engine = s.playing ? "playing" : "ready";
+  if (s.played) $("#engine-note").dataset.played = `${s.played.iterations} iterations in ${s.played.seconds.toFixed(2)} s`;
+  if (!weights) history.replaceState(null, "", `${location.pathname}${writeQuery({ ...values, iteration: s.iteration, line: s.line })}`);
 }
 
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  stopAll();
-  errorBox.hidden = true;
-  const { options, threads, race } = readForm();
-  const threadsAllowed = globalThis.crossOriginIsolated;
-  const main = lanes.main;
-  const mainName = options.backend === "js" ? "plain JavaScript" : options.simd === false ? "WebAssembly, scalar" : "WebAssembly";
-  $<HTMLElement>(".name", main.element).textContent = mainName;
-  $<HTMLElement>(".backend", main.element).textContent = options.backend === "js" ? "js" : "wasm";
-  main.series.label = mainName;
-  lanes.js.element.hidden = !race;
-  speedup.hidden = true;
-  const series = race ? [main.series, lanes.js.series] : [main.series];
-  chart.reset(series, Number(options.iterations));
-  renderLegend(series);
-  trainButton.disabled = true;
-  stopButton.disabled = false;
-  demo.state = "training";
-  document.body.dataset.state = "training";
-  startLane(main, { options, ...(threadsAllowed ? { threads } : {}) });
-  if (race) startLane(lanes.js, { options: { ...options, backend: "js", simd: undefined } });
-});
-
-stopButton.addEventListener("click", () => {
-  stopAll();
-  demo.state = "idle";
-  document.body.dataset.state = "idle";
-});
-
-$<HTMLButtonElement>("#reset").addEventListener("click", () => {
-  form.reset();
-  errorBox.hidden = true;
-});
-
-function renderLegend(series: Series[]): void {
-  $<HTMLUListElement>("#legend").innerHTML = series
-    .map((s) => `<li><span class="swatch" style="background:${s.color}"></span>${s.label}</li>`)
-    .join("");
+function showNumber(dd: HTMLElement, value: number | undefined): void {
+  dd.textContent = value === undefined ? "—" : pythonFloat(value);
+  if (value === undefined) delete dd.dataset.value;
+  else dd.dataset.value = String(value);
 }
 
-chart.reset([lanes.main.series, lanes.js.series], 500);
-renderLegend([lanes.main.series, lanes.js.series]);
+// Controls.
+$("#step-line").addEventListener("click", () => send({ type: "line" }));
+$("#step-iteration").addEventListener("click", () => send({ type: "iteration" }));
+playButton.addEventListener("click", () => {
+  if (state?.playing) return send({ type: "pause" });
+  const iterations = opened?.iterations ?? 500;
+  if (state && state.iteration >= iterations) send({ type: "jump", iteration: 0, line: 0 });
+  send({ type: "play", speed: speedSelect.value === "lines" ? "lines" : Number(speedSelect.value) });
+});
+const jump = (t: number) => send({ type: "jump", iteration: t, line: PROGRAM.findIndex((e) => e.writes === "w1") });
+chart.onPick(jump);
+// The slider jumps once it rests (a drag or held key sends many input events).
+let scrubTimer: ReturnType<typeof setTimeout> | undefined;
+scrub.addEventListener("input", () => {
+  clearTimeout(scrubTimer);
+  scrubTimer = setTimeout(() => jump(Number(scrub.value)), 120);
+});
+const showMatrix = () => send({ type: "show", name: matrixSelect.value as ProgramMatrix, follow: followBox.checked });
+matrixSelect.addEventListener("change", () => {
+  followBox.checked = false; // the learner chose one: keep it
+  showMatrix();
+});
+followBox.addEventListener("change", showMatrix);
+document.addEventListener("keydown", (e) => {
+  if (e.key === "s" && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) && !e.ctrlKey && !e.metaKey && !e.altKey) send({ type: "line" });
+});
+
+form.addEventListener("change", (e) => {
+  if (e.target === $("#load-weights") || (e.target as HTMLInputElement).name === "race") return;
+  readForm();
+  values.iteration = 0;
+  values.line = 0;
+  linkProblems = [];
+  openEngine();
+});
+form.addEventListener("submit", (e) => e.preventDefault());
+
+$<HTMLInputElement>("#load-weights").addEventListener("change", async (e) => {
+  const file = (e.target as HTMLInputElement).files?.[0];
+  if (!file) return;
+  weights = { name: file.name, bytes: await file.arrayBuffer() };
+  $("#weights-note").textContent = `From ${file.name} (not in the link: a link starts from the seed's draw).`;
+  values.iteration = 0;
+  values.line = 0;
+  history.replaceState(null, "", location.pathname);
+  openEngine();
+});
+
+$("#reset").addEventListener("click", () => {
+  values = { ...DEFAULTS };
+  weights = undefined;
+  linkProblems = [];
+  $<HTMLInputElement>("#load-weights").value = "";
+  $("#weights-note").textContent = "From the seed's numpy draw.";
+  writeForm();
+  openEngine();
+});
+
+$("#train").addEventListener("click", () => {
+  readForm();
+  const { net, loop } = optionsOf(values);
+  startRace({ ...net, ...loop }, $<HTMLInputElement>('input[name="race"]').checked);
+});
+
+const status = $("#share-status");
+$("#copy-link").addEventListener("click", async () => {
+  const copied = await copyText(location.href);
+  status.textContent = weights ? `${copied ? "Copied" : "Copy this link"}: ${location.href} — it starts from the seed's draw, not from ${weights.name}.` : copied ? `Copied: ${location.href}` : `Copy this link: ${location.href}`;
+});
+$("#download-weights").addEventListener("click", () => send({ type: "weights" }));
+const made = () => ({ ...optionsOf(values).net, ...optionsOf(values).loop, backend: opened?.backend, threadsUsed: opened?.threadsUsed, weights: weights?.name ?? null });
+$("#download-csv").addEventListener("click", () => download("twolayer-losses.csv", lossesCsv(live.losses), "text/csv"));
+$("#download-json").addEventListener("click", () => download("twolayer-losses.json", lossesJson(live.losses, made()), "application/json"));
+
+// Start: the link's state over the tutorial's defaults.
+describeThreads();
+const read = readQuery(location.search);
+values = read.values;
+linkProblems = read.problems;
+writeForm();
+openEngine();
