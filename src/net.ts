@@ -106,7 +106,8 @@ export class TwoLayerNet {
     ({ n: this.n, dIn: this.dIn, hidden: this.hidden, dOut: this.dOut, seed: this.seed } = config);
     const { backend, dtype, threadsUsed, fmaUsed } = compute;
     const algorithmUsed = algorithmFor(config);
-    const fallbacks = [...compute.fallbacks, ...(algorithmFallback(config) ?? [])];
+    const gramFallback = algorithmFallback(config);
+    const fallbacks = [...compute.fallbacks, ...(gramFallback === undefined ? [] : [gramFallback])];
     Object.assign(this, { backend, dtype, threadsUsed, fmaUsed, algorithmUsed, fallbacks: Object.freeze(fallbacks) });
     this.config = config;
     this.compute = compute;
