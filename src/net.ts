@@ -255,7 +255,7 @@ export class TwoLayerNet {
    * (`expose`: for a view handed out, whose writes it then looks for).
    */
   private weights(expose = false): { w1: Block; w2: Block } {
-    return { w1: this.gram ? this.gram.w1(expose, this.xExposed) : this.b.w1, w2: this.b.w2 };
+    return { w1: this.gram && !this.disposed ? this.gram.w1(expose, this.xExposed) : this.b.w1, w2: this.b.w2 };
   }
 
   private checkAlive(): void {
@@ -284,7 +284,7 @@ export class TwoLayerNet {
   /** Second-layer weights w2, H×D_out. */
   get w2(): FloatArray { return this.weights().w2.array; }
   /** grad_w1 of the last forwardBackward or step, D_in×H (Gram form: xᵀ·grad_h materialized; the update does not read it). */
-  get gradW1(): FloatArray { return (this.gram ? this.gram.gradW1(this.xExposed) : this.b.gradW1).array; }
+  get gradW1(): FloatArray { return (this.gram && !this.disposed ? this.gram.gradW1(this.xExposed) : this.b.gradW1).array; }
   /** grad_w2 of the last forwardBackward or step, H×D_out. */
   get gradW2(): FloatArray { return this.b.gradW2.array; }
   /** Pre-activation h = x·w1 of the last pass, N×H. */

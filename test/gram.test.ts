@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { flopsPerStep, train, TwoLayerError, TwoLayerNet } from "../src/index.js";
 import { checkGuards, openNetwork } from "../src/open-network.js";
 import { netOptions } from "../src/options.js";
+import { splitGram } from "../src/threads/threaded-kernels.js";
 import { writeWeights } from "../src/weights.js";
 import fixture from "./fixtures/losses.json";
 import { run } from "./cli-child.js";
@@ -64,12 +65,19 @@ describe("bits", () => {
     nets.forEach((net) => net.dispose());
   });
 
-  it("threads change no bit: the h update is split by rows, each computed as on one thread (with FMA too)", async () => {
-    for (const fma of [false, true]) {
-      const results = [];
-      for (const threads of [1, 2, 3]) results.push(await train({ ...gram, fma, threads, iterations: 100 }));
-      expect(results.map((r) => r.threadsUsed)).toEqual([1, 2, 3]);
-      for (const r of results.slice(1)) expectSame(r.losses, results[0].losses, `fma ${fma} threads ${r.threadsUsed}`);
+  it("threads change no bit, the h update run on the main thread (the default) or split by rows, each computed as on one thread (with FMA too)", async () => {
+    try {
+      for (const split of [false, true]) {
+        splitGram(split);
+        for (const fma of [false, true]) {
+          const results = [];
+          for (const threads of [1, 2, 3]) results.push(await train({ ...gram, fma, threads, iterations: 100 }));
+          expect(results.map((r) => r.threadsUsed)).toEqual([1, 2, 3]);
+          for (const r of results.slice(1)) expectSame(r.losses, results[0].losses, `split ${split} fma ${fma} threads ${r.threadsUsed}`);
+        }
+      }
+    } finally {
+      splitGram(false);
     }
   });
 
@@ -96,6 +104,33 @@ describe("bits", () => {
       net.step(1e-3);
       checkGuards(net);
       net.dispose();
+    }
+  });
+});
+
+describe("disposed", () => {
+  it("reading a disposed gram network's w1 or grad_w1 throws DISPOSED, as for direct, and computes nothing into memory another network now holds", async () => {
+    for (const dtype of ["f64", "f32"] as const) {
+      const sizes = { n: 3, dIn: 5, hidden: 7, dOut: 2, dtype, ...gram };
+      const net = await TwoLayerNet.create(sizes);
+      net.step();
+      void net.w1; // a w1 view is out
+      net.step();
+      net.dispose();
+      // Two networks as alike as can be; the first one's memory is likely the disposed network's.
+      const [other, control] = [await TwoLayerNet.create(sizes), await TwoLayerNet.create(sizes)];
+      for (const n of [other, control]) {
+        n.step();
+        void n.w1; // its snapshot of w1 is out
+      }
+      expect(() => net.w1).toThrow(/disposed/);
+      expect(() => net.gradW1).toThrow(/disposed/);
+      expect(() => net.saveWeights()).toThrow(/disposed/);
+      expect(() => net.step()).toThrow(/disposed/);
+      const losses = [other, control].map((n) => Array.from({ length: 5 }, () => n.step()));
+      expectSame(losses[0], losses[1], `${dtype}: the other network trains as its twin`);
+      expectSame(other.w1, control.w1, `${dtype}: w1`);
+      [other, control].forEach((n) => n.dispose());
     }
   });
 });

@@ -12,7 +12,10 @@
 //   exactly as on one thread.
 // - sgd: C = 4T ranges of [w1 | w2], element-wise as on one thread.
 // - The Gram form's h −= lr·K·grad_h (gemm_pn_acc): C = min(4T, ⌈N/4⌉) ranges of h's rows (multiples
-//   of 4, K's panels), each element computed exactly as on one thread — when SPLIT_GRAM is on.
+//   of 4, K's panels), each element computed exactly as on one thread — only when SPLIT_GRAM is
+//   on, which it is not by default: at the tutorial's sizes (64×64×100, about 40 µs on one thread)
+//   two threads made it 3× slower on the 2-core machine README's Speed section names, so the
+//   threaded builds run it on the main thread (scripts/gram-bench.mjs measures both).
 // Everything else (the small products, ReLU, the loss) runs on the main thread.
 import type { LoadedBuild } from "../builds/builds.js";
 import { DTYPES, panelsLength, type Block, type DType, type NetKernels } from "../kernels.js";
@@ -22,9 +25,9 @@ import type { Op, ThreadPool } from "./pool.js";
 /** Below these sizes a job runs on the main thread alone: waking workers would cost more than it saves. */
 const MIN_SPLIT_MACS = 1 << 18;
 const MIN_SPLIT_ELEMENTS = 1 << 15;
-/** Whether the Gram form's h update is split over the threads (see the measurement in README, "The Gram form"). */
-export let SPLIT_GRAM = true;
-/** For the Gram bench script: split the h update over the threads or not. */
+/** Whether the Gram form's h update is split over the threads (off: see the comment at the top). */
+let SPLIT_GRAM = false;
+/** For measuring (scripts/gram-bench.mjs) and testing the split: split the h update over the threads or not. */
 export function splitGram(on: boolean): void {
   SPLIT_GRAM = on;
 }
