@@ -62,6 +62,19 @@ function gemm_pn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i
   else plain.gemm_pn<T>(c, a, b, m, k, n, lda);
 }
 
+// C[m×n] += alpha·(A·B), A (m×k) packed by pack_panels with lda = 4k, B k×n row-major: the Gram
+// form's h −= lr·K·grad_h with K's panels and alpha = −lr. Each sum runs as gemm_pn's (increasing p
+// from +0; fused in the FMA builds), then C(i, j) + alpha·sum with one multiply and one add (never
+// fused), so the scalar and SIMD builds give the bits of src/js-gram-kernels.ts in both dtypes. C is
+// read and written, and must not overlap A or B. To run rows [4q0, 4q1) of a larger product (threads
+// split M), pass c + 4q0·n, a + 4q0·k and m = min(4q1, M) − 4q0.
+function gemm_pn_acc<T>(c: usize, a: usize, b: usize, alpha: T, m: i32, k: i32, n: i32): void {
+  const lda = 4 * k;
+  checkOperands<T>(c, a, <u64>((m - 1) >> 2) * <u64>lda + 4 * <u64>k, b, <u64>k * <u64>n, m, k, n);
+  if (ASC_FEATURE_SIMD) simd.gemm_pn_acc<T>(c, a, b, alpha, m, k, n, lda);
+  else plain.gemm_pn_acc<T>(c, a, b, alpha, m, k, n, lda);
+}
+
 export function gemm_nn_f64(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void { gemm_nn<f64>(c, a, b, m, k, n); }
 export function gemm_nn_f32(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void { gemm_nn<f32>(c, a, b, m, k, n); }
 export function gemm_tn_f64(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void { gemm_tn<f64>(c, a, b, m, k, n, lda); }
@@ -70,3 +83,5 @@ export function gemm_nt_f64(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32
 export function gemm_nt_f32(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void { gemm_nt<f32>(c, a, b, m, k, n); }
 export function gemm_pn_f64(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void { gemm_pn<f64>(c, a, b, m, k, n, lda); }
 export function gemm_pn_f32(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void { gemm_pn<f32>(c, a, b, m, k, n, lda); }
+export function gemm_pn_acc_f64(c: usize, a: usize, b: usize, alpha: f64, m: i32, k: i32, n: i32): void { gemm_pn_acc<f64>(c, a, b, alpha, m, k, n); }
+export function gemm_pn_acc_f32(c: usize, a: usize, b: usize, alpha: f32, m: i32, k: i32, n: i32): void { gemm_pn_acc<f32>(c, a, b, alpha, m, k, n); }

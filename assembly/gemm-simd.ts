@@ -59,9 +59,21 @@ const GATHERED: bool = true;
   return v128.load32_lane(b + 3 * bCol, v, 3);
 }
 
-// Stores one C row of a tile: 2 vectors, 1 vector or lane 0.
+// C's old values under one row of a tile (2 vectors, 1 vector or lane 0), plus alpha times the
+// tile's sums: the epilogue of gemm_pn_acc (one multiply, then one add, in every build).
 // @ts-ignore: decorator
-@inline function storeRow<T>(c: usize, v0: v128, v1: v128, width: i32): void {
+@inline function plusScaled<T>(c: usize, v: v128, alpha: v128, width: i32): v128 {
+  const old = width == LANE ? (sizeof<T>() == 8 ? v128.load64_zero(c) : v128.load32_zero(c)) : v128.load(c);
+  return v128.add<T>(old, v128.mul<T>(alpha, v));
+}
+
+// Stores one C row of a tile: 2 vectors, 1 vector or lane 0; with `update`, C += alpha·(the sums).
+// @ts-ignore: decorator
+@inline function storeRow<T>(c: usize, v0: v128, v1: v128, width: i32, update: bool, alpha: v128): void {
+  if (update) {
+    if (width == TWO) v1 = plusScaled<T>(c + 16, v1, alpha, ONE);
+    v0 = plusScaled<T>(c, v0, alpha, width);
+  }
   if (width == TWO) {
     v128.store(c, v0);
     v128.store(c, v1, 16);
@@ -77,12 +89,13 @@ const GATHERED: bool = true;
 // The micro-kernel: C rows [0, rows) (1 ≤ rows ≤ 4) × one tile width at c (rows ldc bytes apart)
 // = Σ_p A(r, p)·B(p, ·) for p in [0, k). A's row r is at a + r·S when `adjacent`, else at a + r·aRow
 // with the rows past `rows` reading the last real row again; B's vectors come from b. Each next p is
-// aStep bytes on in A and bStep in B.
+// aStep bytes on in A and bStep in B. With `update` the tile adds alpha times its sums to C instead.
 // @ts-ignore: decorator
 @inline function tile<T>(
   width: i32, c: usize, ldc: usize, rows: i32, k: i32,
   a: usize, aRow: usize, aStep: usize, adjacent: bool,
   b: usize, bCol: usize, bStep: usize, gathered: bool,
+  update: bool, alpha: T,
 ): void {
   const S = sizeof<T>();
   const L = <usize>(16 / S);
@@ -109,10 +122,11 @@ const GATHERED: bool = true;
     a += aStep;
     b += bStep;
   }
-  storeRow<T>(c, c00, c01, width);
-  if (rows > 1) storeRow<T>(c + ldc, c10, c11, width);
-  if (rows > 2) storeRow<T>(c + 2 * ldc, c20, c21, width);
-  if (rows > 3) storeRow<T>(c + 3 * ldc, c30, c31, width);
+  const alphas = v128.splat<T>(alpha);
+  storeRow<T>(c, c00, c01, width, update, alphas);
+  if (rows > 1) storeRow<T>(c + ldc, c10, c11, width, update, alphas);
+  if (rows > 2) storeRow<T>(c + 2 * ldc, c20, c21, width, update, alphas);
+  if (rows > 3) storeRow<T>(c + 3 * ldc, c30, c31, width, update, alphas);
 }
 
 // One column block of C (columns from j, one tile width) down all m rows, 4 at a time.
@@ -121,13 +135,14 @@ const GATHERED: bool = true;
   width: i32, j: i32, c: usize, m: i32, n: i32, k: i32,
   a: usize, aBlock: usize, aRow: usize, aStep: usize, adjacent: bool,
   b: usize, bCol: usize, bStep: usize, gathered: bool,
+  update: bool, alpha: T,
 ): void {
   const S = <usize>sizeof<T>();
   const ldc = <usize>n * S;
   const cj = c + <usize>j * S;
   const bj = b + <usize>j * bCol;
   for (let i = 0; i < m; i += 4) {
-    tile<T>(width, cj + <usize>i * ldc, ldc, min(4, m - i), k, a + <usize>(i >> 2) * aBlock, aRow, aStep, adjacent, bj, bCol, bStep, gathered);
+    tile<T>(width, cj + <usize>i * ldc, ldc, min(4, m - i), k, a + <usize>(i >> 2) * aBlock, aRow, aStep, adjacent, bj, bCol, bStep, gathered, update, alpha);
   }
 }
 
@@ -139,15 +154,16 @@ const GATHERED: bool = true;
   c: usize, m: i32, n: i32, k: i32,
   a: usize, aBlock: usize, aRow: usize, aStep: usize, adjacent: bool,
   b: usize, bCol: usize, bStep: usize, gathered: bool,
+  update: bool = false, alpha: T = <T>0,
 ): void {
   const L = 16 / sizeof<T>();
   let j = 0;
-  for (; j + 2 * L <= n; j += 2 * L) columnBlock<T>(TWO, j, c, m, n, k, a, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered);
+  for (; j + 2 * L <= n; j += 2 * L) columnBlock<T>(TWO, j, c, m, n, k, a, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered, update, alpha);
   if (j + L <= n) {
-    columnBlock<T>(ONE, j, c, m, n, k, a, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered);
+    columnBlock<T>(ONE, j, c, m, n, k, a, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered, update, alpha);
     j += L;
   }
-  for (; j < n; j++) columnBlock<T>(LANE, j, c, m, n, k, a, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered);
+  for (; j < n; j++) columnBlock<T>(LANE, j, c, m, n, k, a, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered, update, alpha);
 }
 
 // The same, one 4-row block of C at a time, so that the block's A stays in L1 while B streams past
@@ -191,4 +207,10 @@ export function gemm_nt<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32)
 export function gemm_pn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void {
   const S = <usize>sizeof<T>();
   sweep<T>(c, m, n, k, a, <usize>lda * S, S, 4 * S, ADJACENT, b, S, <usize>n * S, CONTIGUOUS);
+}
+
+// gemm_pn's sweep, adding alpha times each sum to C (C += alpha·A·B) instead of overwriting it.
+export function gemm_pn_acc<T>(c: usize, a: usize, b: usize, alpha: T, m: i32, k: i32, n: i32, lda: i32): void {
+  const S = <usize>sizeof<T>();
+  sweep<T>(c, m, n, k, a, <usize>lda * S, S, 4 * S, ADJACENT, b, S, <usize>n * S, CONTIGUOUS, true, alpha);
 }

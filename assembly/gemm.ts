@@ -8,11 +8,13 @@
 //   B(p, j) is at b + p·bStep + j·bCol.
 // Rows come in blocks of 4 so that pack_panels' panels are strides too (aBlock = the panel stride); for
 // a plain matrix aBlock = 4·aRow. Each C element is summed in increasing p starting from +0, one
-// multiply then one add, as src/js-kernels.ts does.
+// multiply then one add, as src/js-kernels.ts does. With `update`, C(i, j) += alpha·(that sum)
+// instead (one multiply, then one add: gemm_pn_acc).
 function gemm_strided<T>(
   c: usize, m: i32, n: i32, k: i32,
   a: usize, aBlock: usize, aRow: usize, aStep: usize,
   b: usize, bCol: usize, bStep: usize,
+  update: bool = false, alpha: T = <T>0,
 ): void {
   const S = <usize>sizeof<T>();
   for (let i = 0; i < m; i++) {
@@ -27,7 +29,8 @@ function gemm_strided<T>(
         pa += aStep;
         pb += bStep;
       }
-      store<T>(cRow + <usize>j * S, acc);
+      const cij = cRow + <usize>j * S;
+      store<T>(cij, update ? load<T>(cij) + alpha * acc : acc);
     }
   }
 }
@@ -56,4 +59,10 @@ export function gemm_nt<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32)
 export function gemm_pn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void {
   const S = <usize>sizeof<T>();
   gemm_strided<T>(c, m, n, k, a, <usize>lda * S, S, 4 * S, b, S, <usize>n * S);
+}
+
+// C += alpha·A·B, A given as pack_panels' panels (as gemm_pn).
+export function gemm_pn_acc<T>(c: usize, a: usize, b: usize, alpha: T, m: i32, k: i32, n: i32, lda: i32): void {
+  const S = <usize>sizeof<T>();
+  gemm_strided<T>(c, m, n, k, a, <usize>lda * S, S, 4 * S, b, S, <usize>n * S, true, alpha);
 }

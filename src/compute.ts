@@ -3,8 +3,9 @@
 // run (RunInfo). Made from the validated options; the builds themselves are chosen in builds/choose.ts.
 import { chooseBuilds } from "./builds/choose.js";
 import { loadedBuild } from "./builds/load.js";
+import { jsGramKernels } from "./js-gram-kernels.js";
 import { jsKernels } from "./js-kernels.js";
-import type { DType, Kernels } from "./kernels.js";
+import type { DType, NetKernels } from "./kernels.js";
 import { jsSpace, type Space } from "./memory.js";
 import type { Backend } from "./options.js";
 import type { RunInfo } from "./run-info.js";
@@ -23,8 +24,8 @@ export interface ComputeOptions {
 }
 
 /** The kernels a network runs, the memory for its arena, and what ran. */
-export interface Compute extends RunInfo {
-  readonly kernels: Kernels;
+export interface Compute extends Omit<RunInfo, "algorithmUsed"> {
+  readonly kernels: NetKernels;
   /** Where the network's arena is reserved. */
   readonly space: Space;
   /**
@@ -44,7 +45,7 @@ export interface Compute extends RunInfo {
 export async function openCompute(options: ComputeOptions): Promise<Compute> {
   const { dtype } = options;
   if (options.backend === "js") {
-    return { kernels: jsKernels(), space: jsSpace(), scratchSpace: jsSpace, backend: "js", dtype, threadsUsed: 1, fmaUsed: false, fallbacks: [], dispose() {} };
+    return { kernels: { ...jsKernels(), ...jsGramKernels() }, space: jsSpace(), scratchSpace: jsSpace, backend: "js", dtype, threadsUsed: 1, fmaUsed: false, fallbacks: [], dispose() {} };
   }
   const choice = await chooseBuilds(options);
   const fallbacks = [...choice.fallbacks];

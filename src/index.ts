@@ -1,6 +1,6 @@
 export { train } from "./train.js";
 export type { TrainResult } from "./loop.js";
-export type { RunInfo } from "./run-info.js";
+export type { Algorithm, RunInfo } from "./run-info.js";
 export { TwoLayerNet, flopsPerStep } from "./net.js";
 export { PROGRAM, type ProgramStep, type ProgramMatrix } from "./program.js";
 export { init } from "./builds/init.js";

@@ -77,3 +77,18 @@ export interface Kernels {
   /** The first i that sgd with these arguments would make NaN or ±Infinity, or −1; changes nothing. */
   sgd_check(w: Block, g: Block, lr: number, len: number): number;
 }
+
+/**
+ * The kernels the Gram form adds (src/gram-program.ts), with the same conventions: outputs first,
+ * sizes in elements (each ≥ 1). Contracts above the AssemblyScript kernels (assembly/gemm-exports.ts,
+ * assembly/finite.ts); the plain TypeScript ones are in src/js-gram-kernels.ts.
+ */
+export interface GramKernels {
+  /** C[m×n] += alpha·(A·B[k×n]), A given as pack_panels' panels of an m×k matrix. */
+  gemm_pn_acc(c: Block, panels: Block, b: Block, alpha: number, m: number, k: number, n: number): void;
+  /** The first i whose a[i] is NaN or ±Infinity, or −1. */
+  first_non_finite(a: Block, len: number): number;
+}
+
+/** Every kernel a network runs: the program's (Kernels) and the Gram form's. */
+export type NetKernels = Kernels & GramKernels;

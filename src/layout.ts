@@ -2,6 +2,7 @@
 // the same list sizes the arena and carves it, so the two cannot drift apart.
 import { panelsLength, type Block, type DType } from "./kernels.js";
 import { Arena } from "./memory.js";
+import type { Algorithm } from "./run-info.js";
 
 interface Sizes {
   n: number;
@@ -30,19 +31,53 @@ function blockSizes({ n, dIn, hidden: H, dOut }: Sizes) {
   };
 }
 
+/**
+ * The Gram form's blocks (gram networks only, carved after the others): x as the state was built
+ * from (xUsed, N×D_in), K = x·xᵀ (N×N) and its panels, S = Σ lr·grad_h (N×H), the next pass's h
+ * (hNext, N×H), w1₀ (w1Base, D_in×H), and w1Seen (D_in×H): what a handed-out w1 view held, to see
+ * writes through it (and scratch for xᵀ·S when no view is out).
+ */
+function gramSizes({ n, dIn, hidden: H }: Sizes) {
+  return {
+    xUsed: n * dIn,
+    k: n * n,
+    kPanels: panelsLength(n, n),
+    s: n * H,
+    hNext: n * H,
+    w1Base: dIn * H,
+    w1Seen: dIn * H,
+  };
+}
+
+export type GramBlocks = Record<keyof ReturnType<typeof gramSizes>, Block>;
+
+/** The block sizes of a network running `algorithm`. */
+function allSizes(sizes: Sizes, algorithm: Algorithm) {
+  return algorithm === "gram" ? { ...blockSizes(sizes), ...gramSizes(sizes) } : blockSizes(sizes);
+}
+
 /** The network's blocks: the carved ones, and w1, w2 and their gradients as slices of params and grads. */
 export type NetBlocks = Record<keyof ReturnType<typeof blockSizes> | "w1" | "w2" | "gradW1" | "gradW2", Block>;
 
 /** The bytes an arena for a network of these sizes reserves (`guarded`: with guard bytes, for tests). */
-export function netBytes(sizes: Sizes, dtype: DType, guarded = false): number {
-  return Arena.bytesFor(dtype, Object.values(blockSizes(sizes)), guarded);
+export function netBytes(sizes: Sizes, dtype: DType, algorithm: Algorithm, guarded = false): number {
+  return Arena.bytesFor(dtype, Object.values(allSizes(sizes, algorithm)), guarded);
+}
+
+function carve<L extends Record<string, number>>(arena: Arena, lengths: L): Record<keyof L, Block> {
+  const blocks = {} as Record<keyof L, Block>;
+  for (const name of Object.keys(lengths) as (keyof L)[]) blocks[name] = arena.block(lengths[name]);
+  return blocks;
+}
+
+/** Carves a gram network's own blocks (after carveNet's, netBytes having counted them). */
+export function carveGram(arena: Arena, sizes: Sizes): GramBlocks {
+  return carve(arena, gramSizes(sizes));
 }
 
 /** Carves a network's blocks out of its arena (reserved with netBytes for the same sizes). */
 export function carveNet(arena: Arena, sizes: Sizes): NetBlocks {
-  const lengths = blockSizes(sizes);
-  const blocks = {} as Record<keyof typeof lengths, Block>;
-  for (const name of Object.keys(lengths) as (keyof typeof lengths)[]) blocks[name] = arena.block(lengths[name]);
+  const blocks = carve(arena, blockSizes(sizes));
   const w1 = sizes.dIn * sizes.hidden;
   const w2 = sizes.hidden * sizes.dOut;
   return {

@@ -112,7 +112,7 @@ export async function runLoop(
     }
   }
   const seconds = (now() - start) / 1000;
-  const { backend, dtype, threadsUsed, fmaUsed, fallbacks } = net;
+  const { backend, dtype, threadsUsed, fmaUsed, algorithmUsed, fallbacks } = net;
   return {
     status,
     losses: t === losses.length ? losses : losses.slice(0, t),
@@ -122,6 +122,7 @@ export async function runLoop(
     dtype,
     threadsUsed,
     fmaUsed,
+    algorithmUsed,
     fallbacks: [...fallbacks],
     config,
     ...(divergence ? { divergence } : {}),

@@ -1,12 +1,14 @@
-import { openCompute, type Compute } from "./compute.js";
+import type { Compute } from "./compute.js";
 import { disposedError, TwoLayerError } from "./errors.js";
 import { pythonFloat } from "./format.js";
-import type { Block, FloatArray, Kernels } from "./kernels.js";
-import { carveNet, netBytes, type NetBlocks } from "./layout.js";
-import { runLoop, type TrainResult } from "./loop.js";
-import { Arena, MAX_ARENA_BYTES, tooLarge } from "./memory.js";
-import { NumpyRandomState } from "./numpy/random-state.js";
+import { GramState, sgdResult } from "./gram.js";
+import type { Block, FloatArray, NetKernels } from "./kernels.js";
+import { carveGram, carveNet, netBytes, type NetBlocks } from "./layout.js";
+import type { TrainResult } from "./loop.js";
+import type { Arena } from "./memory.js";
 import {
+  algorithmFallback,
+  algorithmFor,
   learningRate,
   loopOptions,
   netOptions,
@@ -21,29 +23,34 @@ import {
   type NetOptions,
 } from "./options.js";
 import { predictRows } from "./predict.js";
+import { openNetwork, trainNetwork } from "./open-network.js";
 import { FORWARD_BACKWARD, PROGRAM, UPDATE } from "./program.js";
-import type { RunInfo } from "./run-info.js";
+import type { Algorithm, RunInfo } from "./run-info.js";
 import { integer } from "./validate.js";
 import { writeWeights, type WeightsFormat } from "./weights.js";
 
 type Sizes = Pick<NetConfig, "n" | "dIn" | "hidden" | "dOut">;
 
-function stepFlops({ n, dIn, hidden, dOut }: Sizes): number {
-  return 2 * n * hidden * (2 * dIn + 3 * dOut);
+/** Floating-point operations of one step's matrix products (2 per multiply-add) in `algorithm`. */
+export function stepFlops({ n, dIn, hidden, dOut }: Sizes, algorithm: Algorithm): number {
+  return 2 * n * hidden * ((algorithm === "gram" ? n : 2 * dIn) + 3 * dOut);
 }
 
 /**
- * Floating-point operations of one training step: the five matrix products, 2 per multiply-add.
- * For a network, or for sizes `{ n, dIn, hidden, dOut }` (each defaults to the tutorial's).
+ * Floating-point operations of one training step: its matrix products, 2 per multiply-add (the five
+ * of the program as written; for the Gram form the four it runs, its K·grad_h being N×N×H). For a
+ * network, or for options `{ n, dIn, hidden, dOut, algorithm }` (each defaults to the tutorial's).
  */
 export function flopsPerStep(sizes?: NetOptions | TwoLayerNet): number {
-  return stepFlops(sizes instanceof TwoLayerNet ? sizes : netConfigOptions(sizes, "flopsPerStep"));
+  if (sizes instanceof TwoLayerNet) return stepFlops(sizes, sizes.algorithmUsed);
+  const config = netConfigOptions(sizes, "flopsPerStep");
+  return stepFlops(config, algorithmFor(config));
 }
 
-// The functions below the public class (creating a network from checked options, training it, its
-// guard check for tests) reach its private parts through these, set once by the class's static block.
-let construct: (config: NetConfig, compute: Compute, arena: Arena) => TwoLayerNet;
-let internals: (net: TwoLayerNet) => {
+// The functions of open-network.ts (creating a network from checked options, training it, its guard
+// check for tests) reach its private parts through these, set once by the class's static block.
+export let construct: (config: NetConfig, compute: Compute, arena: Arena) => TwoLayerNet;
+export let internals: (net: TwoLayerNet) => {
   config: NetConfig;
   arena: Arena;
   blocks: NetBlocks;
@@ -51,7 +58,7 @@ let internals: (net: TwoLayerNet) => {
   update(lr: number, keepFinite: boolean): string | undefined;
 };
 
-/** A network reports what ran (RunInfo: backend, dtype, threadsUsed, fmaUsed, fallbacks). */
+/** A network reports what ran (RunInfo: backend, dtype, threadsUsed, fmaUsed, algorithmUsed, fallbacks). */
 export interface TwoLayerNet extends Readonly<RunInfo> {}
 
 /**
@@ -69,9 +76,11 @@ export class TwoLayerNet {
 
   private readonly config: NetConfig;
   private readonly compute: Compute;
-  private readonly k: Kernels;
+  private readonly k: NetKernels;
   private readonly arena: Arena;
   private readonly b: NetBlocks;
+  /** The Gram form's state (algorithmUsed "gram"), which w1 and grad_w1 are read through. */
+  private readonly gram?: GramState;
   /** Whether x is packed into `xPanels` yet (it is, from the first pass on). */
   private xPacked = false;
   /**
@@ -93,28 +102,30 @@ export class TwoLayerNet {
       blocks: net.b,
       update: (lr, keepFinite) => {
         net.checkAlive(); // an onIteration callback may have disposed it
-        const refused = keepFinite ? net.nonFiniteUpdate(lr) : undefined;
-        if (refused === undefined) net.sgd(lr);
-        return refused;
+        return net.tryUpdate(lr, keepFinite);
       },
     });
   }
 
   private constructor(config: NetConfig, compute: Compute, arena: Arena) {
     ({ n: this.n, dIn: this.dIn, hidden: this.hidden, dOut: this.dOut, seed: this.seed } = config);
-    const { backend, dtype, threadsUsed, fmaUsed, fallbacks } = compute;
-    Object.assign(this, { backend, dtype, threadsUsed, fmaUsed, fallbacks: Object.freeze([...fallbacks]) });
+    const { backend, dtype, threadsUsed, fmaUsed } = compute;
+    const algorithmUsed = algorithmFor(config);
+    const gramFallback = algorithmFallback(config);
+    const fallbacks = [...compute.fallbacks, ...(gramFallback === undefined ? [] : [gramFallback])];
+    Object.assign(this, { backend, dtype, threadsUsed, fmaUsed, algorithmUsed, fallbacks: Object.freeze(fallbacks) });
     this.config = config;
     this.compute = compute;
     this.k = compute.kernels;
     this.arena = arena;
     this.b = carveNet(arena, config);
+    if (algorithmUsed === "gram") this.gram = new GramState(this.k, this.b, carveGram(arena, config), config, dtype);
   }
 
   /** The bytes `create(options)` would reserve for the network (its sizes and dtype; each defaults to the tutorial's). */
   static bytesFor(options?: NetOptions): number {
     const config = netConfigOptions(options, "TwoLayerNet.bytesFor");
-    return netBytes(config, config.dtype);
+    return netBytes(config, config.dtype, algorithmFor(config));
   }
 
   /**
@@ -126,14 +137,18 @@ export class TwoLayerNet {
   }
 
   /**
-   * Forward and backward pass of the numpy program, one kernel per line (program.ts): returns the loss and leaves
-   * grad_w1, grad_w2 in `gradW1`, `gradW2`. The weights are not changed.
+   * Forward and backward pass of the numpy program, one kernel per line (program.ts; the Gram form's
+   * in gram-program.ts): returns the loss and leaves grad_w1, grad_w2 in `gradW1`, `gradW2`. The
+   * weights are not changed.
    */
   forwardBackward(): number {
     this.checkAlive();
-    if (!this.xPacked || this.xExposed) this.packX();
     let loss = NaN;
-    for (const line of FORWARD_BACKWARD) loss = line.run(this.k, this.b, this) ?? loss;
+    if (this.gram) loss = this.gram.pass(this.xExposed);
+    else {
+      if (!this.xPacked || this.xExposed) this.packX();
+      for (const line of FORWARD_BACKWARD) loss = line.run(this.k, this.b, this) ?? loss;
+    }
     this.lastLoss = loss;
     this.next = FORWARD_BACKWARD.length;
     return loss;
@@ -151,6 +166,7 @@ export class TwoLayerNet {
       this.update(lr);
       return loss;
     }
+    if (this.next === FORWARD_BACKWARD.length) this.update(lr);
     while (this.next !== 0) this.runLine(this.next, lr);
     return this.lastLoss;
   }
@@ -165,17 +181,21 @@ export class TwoLayerNet {
   }
 
   /**
-   * Runs one line of the loop body, PROGRAM[line] (default: `nextLine`), with the very kernel call
-   * forwardBackward/update make for it, on the matrices as they are; `nextLine` becomes the line
-   * after it. Returns the loss for the loss line (index 3), else undefined. The update lines use
-   * `rate` (default 1e-6) and, as update() does, refuse with NON_FINITE a step that would make
-   * their weight non-finite, unless the network allows it. A line outside 0 … PROGRAM.length − 1
-   * is an INVALID_OPTION TwoLayerError.
+   * Runs one line of the loop body as written, PROGRAM[line] (default: `nextLine`), with the very
+   * kernel call forwardBackward/update make for it, on the matrices as they are; `nextLine` becomes
+   * the line after it. Returns the loss for the loss line (index 3), else undefined. The update
+   * lines use `rate` (default 1e-6) and, as update() does, refuse with NON_FINITE a step that would
+   * make their weight non-finite, unless the network allows it. A line outside 0 … PROGRAM.length − 1
+   * is an INVALID_OPTION TwoLayerError; so is stepping a Gram-form network, whose iteration is not
+   * these lines (step it by iterations).
    */
   runLine(line: number = this.next, rate: number = TUTORIAL.learningRate): number | undefined {
     const i = integer("line", line, this.next, 0, PROGRAM.length - 1, "an index into PROGRAM");
     const lr = learningRate(rate);
     this.checkAlive();
+    if (this.gram) {
+      throw new TwoLayerError("INVALID_OPTION", "runLine steps the program as written, and this network trains in the Gram form (algorithm: \"gram\"), whose iteration is other kernels: step it with step(), or create it with algorithm: \"direct\"", { option: "algorithm", expected: "\"direct\"" });
+    }
     let loss: number | undefined;
     if (i < FORWARD_BACKWARD.length) {
       if (i === 0 && (!this.xPacked || this.xExposed)) this.packX();
@@ -184,7 +204,7 @@ export class TwoLayerNet {
     } else {
       const entry = UPDATE[i - FORWARD_BACKWARD.length];
       const [w, g] = entry.writes === "w1" ? [this.b.w1, this.b.gradW1] : [this.b.w2, this.b.gradW2];
-      const refused = this.config.allowNonFinite ? undefined : this.nonFiniteUpdate(lr, w, g, entry.writes);
+      const refused = this.config.allowNonFinite ? undefined : this.refusal(lr, w, g, entry.writes);
       if (refused !== undefined) throw nonFiniteError(refused);
       entry.run(this.k, this.b, this, lr);
     }
@@ -200,28 +220,32 @@ export class TwoLayerNet {
   update(lr: number): void {
     const rate = learningRate(lr);
     this.checkAlive();
-    const refused = this.config.allowNonFinite ? undefined : this.nonFiniteUpdate(rate);
+    const refused = this.tryUpdate(rate, !this.config.allowNonFinite);
     if (refused !== undefined) throw nonFiniteError(refused);
-    this.sgd(rate);
-  }
-
-  /** w1 −= lr·grad_w1; w2 −= lr·grad_w2 (program.ts). */
-  private sgd(lr: number): void {
-    for (const line of UPDATE) line.run(this.k, this.b, this, lr);
-    this.next = 0;
   }
 
   /**
-   * The weight the update with `lr` would make non-finite ("w1[3] inf"), or undefined: of all the
-   * parameters, or of block `w` (gradient `g`) alone, named `name`.
+   * The update (program.ts's UPDATE, or the Gram form's), unless `keepFinite` and it would make a
+   * weight non-finite: then nothing changes and the reason is returned ("w1[3] inf").
    */
-  private nonFiniteUpdate(lr: number, w: Block = this.b.params, g: Block = this.b.grads, name?: string): string | undefined {
+  private tryUpdate(lr: number, keepFinite: boolean): string | undefined {
+    const refused = this.gram ? this.gram.update(lr, keepFinite, this.xExposed) : keepFinite ? this.refusal(lr) : undefined;
+    if (refused !== undefined) return refused;
+    if (!this.gram) for (const line of UPDATE) line.run(this.k, this.b, this, lr);
+    this.next = 0;
+    return undefined;
+  }
+
+  /**
+   * The weight w −= lr·g would make non-finite ("w1[3] inf"), or undefined: of all the parameters
+   * [w1 | w2], or of block `w` (gradient `g`) alone, named `name`.
+   */
+  private refusal(lr: number, w: Block = this.b.params, g: Block = this.b.grads, name?: string): string | undefined {
     const i = this.k.sgd_check(w, g, lr, w.length);
     if (i < 0) return undefined;
     const w1 = this.dIn * this.hidden;
-    const round = this.dtype === "f32" ? Math.fround : (v: number) => v;
-    const next = round(w.array[i] - round(round(lr) * g.array[i]));
-    return `${name !== undefined ? `${name}[${i}]` : i < w1 ? `w1[${i}]` : `w2[${i - w1}]`} ${pythonFloat(next)}`;
+    const at = name !== undefined ? `${name}[${i}]` : i < w1 ? `w1[${i}]` : `w2[${i - w1}]`;
+    return `${at} ${pythonFloat(sgdResult(this.dtype, w.array, g.array, lr, i))}`;
   }
 
   /**
@@ -265,8 +289,9 @@ export class TwoLayerNet {
   /** The first NaN or ±Infinity in x, y, w1 or w2 ("x[5] is NaN"), if any. */
   firstNonFinite(): string | undefined {
     this.checkAlive();
+    const { w1 } = this.weights();
     for (const name of ["x", "y", "w1", "w2"] as const) {
-      const values = this.b[name].array;
+      const values = (name === "w1" ? w1 : this.b[name]).array;
       const i = values.findIndex((v) => !Number.isFinite(v));
       if (i >= 0) return `${name}[${i}] is ${values[i]}`;
     }
@@ -291,11 +316,11 @@ export class TwoLayerNet {
 
   /**
    * w1 and w2 as blocks of the arena, for whatever reads the weights between training steps
-   * (saveWeights, predict, the w1 and w2 views): the one place to change if w1 ever stops being
-   * stored as the program reads it (a form of training that keeps w1 implicitly materializes it here).
+   * (saveWeights, predict, firstNonFinite, the w1 and w2 views): the Gram form materializes w1 here
+   * (`expose`: for a view handed out, whose writes it then looks for).
    */
-  private weights(): { w1: Block; w2: Block } {
-    return { w1: this.b.w1, w2: this.b.w2 };
+  private weights(expose = false): { w1: Block; w2: Block } {
+    return { w1: this.gram && !this.disposed ? this.gram.w1(expose, this.xExposed) : this.b.w1, w2: this.b.w2 };
   }
 
   private checkAlive(): void {
@@ -307,7 +332,8 @@ export class TwoLayerNet {
 
   /**
    * Inputs x, N×D_in row-major. Writes through this view (or one kept from an earlier read) take full
-   * effect at the next pass: once x has been handed out, the network packs it again at every pass.
+   * effect at the next pass: once x has been handed out, the network packs it again at every pass
+   * (the Gram form compares it with the x its state was built from, and re-bases where it differs).
    */
   get x(): FloatArray {
     this.xExposed = true;
@@ -315,12 +341,15 @@ export class TwoLayerNet {
   }
   /** Targets y, N×D_out. */
   get y(): FloatArray { return this.b.y.array; }
-  /** First-layer weights w1, D_in×H. */
-  get w1(): FloatArray { return this.weights().w1.array; }
+  /**
+   * First-layer weights w1, D_in×H. Gram form: materialized (w1₀ − xᵀ·S), a view valid until the
+   * next update; writes through it before then take effect (re-base) at the next pass or update.
+   */
+  get w1(): FloatArray { return this.weights(true).w1.array; }
   /** Second-layer weights w2, H×D_out. */
   get w2(): FloatArray { return this.weights().w2.array; }
-  /** grad_w1 of the last forwardBackward or step, D_in×H. */
-  get gradW1(): FloatArray { return this.b.gradW1.array; }
+  /** grad_w1 of the last forwardBackward or step, D_in×H (Gram form: xᵀ·grad_h materialized; the update does not read it). */
+  get gradW1(): FloatArray { return (this.gram && !this.disposed ? this.gram.gradW1(this.xExposed) : this.b.gradW1).array; }
   /** grad_w2 of the last forwardBackward or step, H×D_out. */
   get gradW2(): FloatArray { return this.b.gradW2.array; }
   /** Pre-activation h = x·w1 of the last pass, N×H. */
@@ -347,51 +376,4 @@ export class TwoLayerNet {
 /** The refusal of an update that would make `refused` ("w1[3] inf") non-finite. */
 function nonFiniteError(refused: string): TwoLayerError {
   return new TwoLayerError("NON_FINITE", `this update would make ${refused}; the weights are unchanged: lower the learning rate (or create the network with allowNonFinite: true)`);
-}
-
-/**
- * A network from checked options: its compute (kernels, memory, threads), its arena, numpy's data
- * for the seed, then the caller's arrays over it. `guarded` (tests) puts guard bytes around every
- * block, checked by `checkGuards`.
- */
-export async function openNetwork({ config, arrays }: CheckedNet, guarded = false): Promise<TwoLayerNet> {
-  const bytes = netBytes(config, config.dtype, guarded);
-  if (bytes > MAX_ARENA_BYTES) throw tooLarge(bytes); // before loading or reserving anything
-  const compute = await openCompute(config);
-  let arena: Arena | undefined;
-  try {
-    arena = new Arena(compute.space, config.dtype, bytes, guarded);
-    compute.kernels.prepare_pn(config.n, config.hidden);
-  } catch (error) {
-    arena?.dispose();
-    compute.dispose();
-    throw error;
-  }
-  const net = construct(config, compute, arena);
-  const { blocks } = internals(net);
-  // numpy draws x, y, w1, w2 in that order: a given array's draws still happen (so the ones after
-  // it are numpy's), except after the last array that is drawn, where nothing needs them.
-  const order = ["x", "y", "w1", "w2"] as const;
-  let drawn = order.length;
-  while (drawn > 0 && arrays[order[drawn - 1]] !== undefined) drawn--;
-  const random = new NumpyRandomState(config.seed);
-  for (const name of order.slice(0, drawn)) random.fillRandn(blocks[name].array);
-  for (const name of order) {
-    const given = arrays[name];
-    if (given !== undefined) blocks[name].array.set(given);
-  }
-  return net;
-}
-
-/** Trains `net` with checked loop options (`train` and `net.train`). */
-export function trainNetwork(net: TwoLayerNet, loop: CheckedLoop): Promise<TrainResult> {
-  if (net.disposed) return Promise.reject(disposedError());
-  const { config, update } = internals(net);
-  const keepFinite = loop.config.onNonFinite === "stop";
-  return runLoop(net, { ...config, ...loop.config }, loop, stepFlops(net), (lr) => update(lr, keepFinite));
-}
-
-/** Throws if a kernel wrote outside its block (networks opened with `guarded`). */
-export function checkGuards(net: TwoLayerNet): void {
-  internals(net).arena.checkGuards();
 }

@@ -6,6 +6,7 @@ import { BUILD_FILES } from "./builds/builds.js";
 import { describe, TwoLayerError } from "./errors.js";
 import { isBufferSource, isResponse, isUrl, isWasmModule } from "./realm.js";
 import type { DType, FloatArray } from "./kernels.js";
+import type { Algorithm } from "./run-info.js";
 import { countOrAuto, integer, nonNegative, oneOf, optionalFunction, optionalSignal, readOptions, userArray } from "./validate.js";
 import { readWeights, weightsIn, type WeightsFile } from "./weights.js";
 
@@ -64,6 +65,13 @@ export interface NetOptions {
    * thread count, and differ from one thread's in the last bits of h = x·w1 (see README, "Speed").
    */
   threads?: number | "auto";
+  /**
+   * `"direct"` (default): the numpy program as written, each line its own kernel. `"gram"`: the same
+   * training through K = x·xᵀ (computed once), h carried from step to step (h −= lr·K·grad_h) and
+   * w1 = w1₀ − xᵀ·S materialized when read (README, "The Gram form"); where N ≥ D_in it saves
+   * nothing, and the network runs "direct" and says so (`algorithmUsed`, `fallbacks`).
+   */
+  algorithm?: Algorithm;
   /** Inputs, N×D_in row-major; replaces the seed's draw. */
   x?: ArrayLike<number>;
   /** Targets, N×D_out row-major. */
@@ -131,6 +139,7 @@ export interface NetConfig {
   simd: boolean | "auto";
   fma: boolean;
   threads: number | "auto";
+  algorithm: Algorithm;
   allowNonFinite: boolean;
 }
 
@@ -159,7 +168,7 @@ export interface CheckedLoop {
   readonly signal?: AbortSignal;
 }
 
-const NET_KEYS = ["n", "dIn", "hidden", "dOut", "seed", "dtype", "backend", "simd", "fma", "threads", "x", "y", "w1", "w2", "weights", "allowNonFinite"];
+const NET_KEYS = ["n", "dIn", "hidden", "dOut", "seed", "dtype", "backend", "simd", "fma", "threads", "algorithm", "x", "y", "w1", "w2", "weights", "allowNonFinite"];
 const LOOP_KEYS = ["iterations", "learningRate", "onIteration", "onNonFinite", "signal"];
 const TRAIN_KEYS = [...NET_KEYS, ...LOOP_KEYS];
 const INIT_KEYS = ["simd", "fma", "threads", "wasm"];
@@ -220,6 +229,7 @@ function checkNet(o: Readonly<Record<string, unknown>>): CheckedNet {
     simd: oneOf<boolean | "auto">("simd", o.simd, "auto", ["auto", true, false]),
     fma: oneOf<boolean>("fma", o.fma, false, [true, false]),
     threads: countOrAuto("threads", o.threads, 1, MAX_THREADS),
+    algorithm: oneOf<Algorithm>("algorithm", o.algorithm, "direct", ["direct", "gram"]),
     allowNonFinite: oneOf<boolean>("allowNonFinite", o.allowNonFinite, false, [true, false]),
   };
   checkSpeedOptions(config);
@@ -294,4 +304,15 @@ export function initOptions(options: unknown): { simd: boolean | "auto"; fma: bo
     sources.push([build as WasmBuild, source as WasmSource]);
   }
   return { ...config, wasm: sources };
+}
+
+/** The algorithm a network of this config runs: "gram" only where it was asked for and N < D_in. */
+export function algorithmFor(config: Pick<NetConfig, "algorithm" | "n" | "dIn">): Algorithm {
+  return config.algorithm === "gram" && config.n < config.dIn ? "gram" : "direct";
+}
+
+/** The fallback entry of a "gram" network that runs "direct" (N ≥ D_in), if this config makes one. */
+export function algorithmFallback(config: Pick<NetConfig, "algorithm" | "n" | "dIn">): string | undefined {
+  if (config.algorithm !== "gram" || algorithmFor(config) === "gram") return undefined;
+  return `algorithm "gram" saves work only when N < D_in (here N = ${config.n}, D_in = ${config.dIn}: K = x·xᵀ would be as large as the products it replaces); ran "direct"`;
 }

@@ -1,5 +1,8 @@
 import type { BackendName, DType } from "./kernels.js";
 
+/** How a network trains: the numpy program as written, or its Gram form. */
+export type Algorithm = "direct" | "gram";
+
 /**
  * What ran, said once: a network reports it, and so does every training result made with it.
  * The compute behind a network (compute.ts) decides it.
@@ -13,6 +16,11 @@ export interface RunInfo {
   threadsUsed: number;
   /** Whether the matrix products use fused multiply-add (`fma: true` where the engine has relaxed SIMD). */
   fmaUsed: boolean;
-  /** What was asked for (fma, threads) but could not be had here, and why; empty when everything was. */
+  /**
+   * The form of training that ran: `"direct"` (the numpy program as written) or `"gram"` (see README,
+   * "The Gram form"); `"direct"` where `algorithm: "gram"` was asked for but N ≥ D_in (see `fallbacks`).
+   */
+  algorithmUsed: Algorithm;
+  /** What was asked for (fma, threads, algorithm) but could not be had here, and why; empty when everything was. */
   fallbacks: string[];
 }

@@ -1,5 +1,5 @@
 import type { WasmExports } from "./builds/builds.js";
-import { panelsLength, type DType, type Kernels } from "./kernels.js";
+import { panelsLength, type DType, type NetKernels } from "./kernels.js";
 
 /** The kernel functions of one build and dtype, looked up by name: every build exports the same ones. */
 export function wasmFunctions(wasm: WasmExports, dtype: DType) {
@@ -15,6 +15,8 @@ export function wasmFunctions(wasm: WasmExports, dtype: DType) {
     sgd: wasm[`sgd_${dtype}`],
     sgdCheck: wasm[`sgd_check_${dtype}`],
     accumulate: wasm[`accumulate_${dtype}`],
+    pnAcc: wasm[`gemm_pn_acc_${dtype}`],
+    firstNonFinite: wasm[`first_non_finite_${dtype}`],
   };
 }
 
@@ -22,7 +24,7 @@ export function wasmFunctions(wasm: WasmExports, dtype: DType) {
  * The wasm backend: each kernel is one call into the build with the blocks' byte addresses. SIMD
  * builds run the register-blocked micro-kernels, the scalar build the plain loops, under the same names.
  */
-export function wasmKernels(wasm: WasmExports, dtype: DType): Kernels {
+export function wasmKernels(wasm: WasmExports, dtype: DType): NetKernels {
   const f = wasmFunctions(wasm, dtype);
   return {
     gemm_nn: (c, a, b, m, k, n) => f.nn(c.offset, a.offset, b.offset, m, k, n),
@@ -36,5 +38,7 @@ export function wasmKernels(wasm: WasmExports, dtype: DType): Kernels {
     sse_loss_grad: (grad, pred, y, len) => f.loss(grad.offset, pred.offset, y.offset, len),
     sgd: (w, g, lr, len) => f.sgd(w.offset, g.offset, lr, len),
     sgd_check: (w, g, lr, len) => f.sgdCheck(w.offset, g.offset, lr, len),
+    gemm_pn_acc: (c, panels, b, alpha, m, k, n) => f.pnAcc(c.offset, panels.offset, b.offset, alpha, m, k, n),
+    first_non_finite: (a, len) => f.firstNonFinite(a.offset, len),
   };
 }

@@ -68,6 +68,7 @@ export const FLAGS: readonly Flag[] = [
   value("backend", "backend", "B", "wasm (default) or js (plain TypeScript)", { choices: { wasm: "wasm", js: "js" }, commands: BOTH }),
   value("simd", "simd", "S", "auto (default), on or off: the wasm build with or without SIMD", { choices: { auto: "auto", on: true, off: false }, commands: BOTH }),
   integer("threads", "threads", "N", `threads for the wasm backend: 1 to ${MAX_THREADS} or auto (default 1)`, { commands: BOTH }),
+  value("algorithm", "algorithm", "A", "direct (default: the numpy program as written) or gram (the same training through K = x.x^T; see README)", { choices: { direct: "direct", gram: "gram" } }),
   toggle("fma", "fma", "fused multiply-add in the matrix products (relaxed SIMD; last bits may differ)", { commands: BOTH }),
   integer("every", undefined, "K", "print every K-th loss line only, and the last (default 1)"),
   toggle("quiet", undefined, "print no loss lines"),

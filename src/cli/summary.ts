@@ -16,6 +16,7 @@ export function summarize(result: TrainResult, stop: Stop | undefined, written: 
     `${result.backend} ${result.dtype}, ${losses.length} iterations, loss ${first} -> ${last}, ` +
       `${result.seconds.toFixed(3)} s, ${result.gflops.toFixed(1)} GFLOP/s` +
       `${result.threadsUsed > 1 ? `, ${result.threadsUsed} threads` : ""}${result.fmaUsed ? ", fma" : ""}` +
+      `${result.algorithmUsed === "gram" ? ", gram" : ""}` +
       written.map((file) => `, ${file}`).join(""),
   );
 }

@@ -1,0 +1,28 @@
+// Where a block stops being finite: the Gram form's check of h after its update (the check of the
+// weights before an update is sgd_check's).
+
+import { inMemory } from "./asserts";
+import { at } from "./pointers";
+
+// The index of the first a[i] (len ≥ 1 elements) that is NaN or ±Infinity, or −1. Reads a only.
+// The SIMD build sums a[i] − a[i] over whole vectors (+0 where finite, NaN where not) in one
+// branch-free pass and scans element by element only when that sum is NaN, as sgd_check does.
+function first_non_finite<T>(a: usize, len: i32): i32 {
+  assert(len >= 1, "first_non_finite: len must be >= 1");
+  assert(inMemory<T>(a, len), "first_non_finite: a is outside memory");
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const L = 16 / sizeof<T>();
+    let sum = v128.splat<T>(<T>0);
+    for (; i + L <= len; i += L) {
+      const v = v128.load(at<T>(a, i));
+      sum = v128.add<T>(sum, v128.sub<T>(v, v));
+    }
+    if (v128.any_true(v128.ne<T>(sum, sum))) i = 0;
+  }
+  for (; i < len; i++) if (!isFinite<T>(load<T>(at<T>(a, i)))) return i;
+  return -1;
+}
+
+export function first_non_finite_f64(a: usize, len: i32): i32 { return first_non_finite<f64>(a, len); }
+export function first_non_finite_f32(a: usize, len: i32): i32 { return first_non_finite<f32>(a, len); }

@@ -1,0 +1,142 @@
+// The Gram form's kernels (gemm_pn_acc, first_non_finite), every build (SIMD, scalar, FMA, threads,
+// threads-FMA, and the SIMD and scalar debug builds with asserts on), both dtypes, against the plain
+// TypeScript reference (src/js-gram-kernels.ts) on odd shapes, with guard values around every buffer;
+// and the reference itself against the textbook loops.
+import { describe, expect, it } from "vitest";
+import * as gram from "../src/js-gram-kernels.js";
+import * as ref from "../src/js-kernels.js";
+import { panelsLength, type DType, type FloatArray } from "../src/kernels.js";
+import { wasmKernels } from "../src/wasm-kernels.js";
+import { BUILDS, DEBUG_BUILDS, DTYPES, EPSILON, exact, expectClose, expectSame, guardedBlock, randomValues, wasm, type TestBuild } from "./harness.js";
+
+// [m, k, n]: ones, primes, every tail of the tiles (m % 4, n % 8), and the seed network's K·grad_h.
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1], [1, 1, 5], [1, 7, 1], [5, 1, 3], [2, 3, 4], [3, 5, 7], [4, 8, 6], [17, 17, 9], [9, 2, 13],
+  [7, 11, 3], [13, 13, 2], [31, 17, 29], [6, 5, 11], [10, 3, 15], [8, 9, 16], [11, 2, 17], [37, 37, 45], [64, 64, 100],
+];
+const ALPHAS = [-1e-3, 0.75];
+const ALL_BUILDS: TestBuild[] = [...BUILDS, ...DEBUG_BUILDS];
+const typed = (dtype: DType, values: ArrayLike<number>): FloatArray => (dtype === "f64" ? Float64Array.from(values) : Float32Array.from(values));
+
+/** The reference on plain arrays: C += alpha·(A·B), A packed first, with its row scratch. */
+function referenceAcc(dtype: DType, c0: number[], a: number[], b: number[], alpha: number, m: number, k: number, n: number): FloatArray {
+  const panels = typed(dtype, new Array(panelsLength(m, k)).fill(0));
+  ref.pack_panels(panels, typed(dtype, a), m, k);
+  const c = typed(dtype, c0);
+  gram.gemm_pn_acc(c, panels, typed(dtype, b), alpha, m, k, n, typed(dtype, new Array(n).fill(0)));
+  return c;
+}
+
+describe("the reference gemm_pn_acc", () => {
+  it("f64: is C + alpha·(A·B) with the product summed as gemm_nn sums it, bit for bit", () => {
+    for (const [m, k, n] of SHAPES) {
+      const [a, b, c0] = [randomValues(m + k, m * k), randomValues(n + k, k * n), randomValues(m + n, m * n)];
+      const product = new Float64Array(m * n);
+      ref.gemm_nn(product, Float64Array.from(a), Float64Array.from(b), m, k, n);
+      for (const alpha of ALPHAS) {
+        expectSame(referenceAcc("f64", c0, a, b, alpha, m, k, n), c0.map((c, i) => c + alpha * product[i]), `f64 m=${m} k=${k} n=${n}`);
+      }
+    }
+  });
+
+  it("f32: rounds every product, partial sum and the update to float32, as the textbook loop with Math.fround", () => {
+    for (const [m, k, n] of SHAPES) {
+      const [a, b, c0] = [randomValues(m + k, m * k, "f32"), randomValues(n + k, k * n, "f32"), randomValues(m + n, m * n, "f32")];
+      for (const alpha of ALPHAS) {
+        const want = c0.map((c, e) => {
+          const [i, j] = [Math.floor(e / n), e % n];
+          let sum = 0;
+          for (let p = 0; p < k; p++) sum = Math.fround(sum + Math.fround(a[i * k + p] * b[p * n + j]));
+          return Math.fround(c + Math.fround(Math.fround(alpha) * sum));
+        });
+        expectSame(referenceAcc("f32", c0, a, b, alpha, m, k, n), want, `f32 m=${m} k=${k} n=${n}`);
+      }
+    }
+  });
+});
+
+describe.each(ALL_BUILDS)("%s build", (build) => {
+  describe.each(DTYPES)("%s", (dtype: DType) => {
+    it(`gemm_pn_acc matches the reference on ${SHAPES.length} shapes`, async () => {
+      const w = await wasm(build);
+      const kernels = wasmKernels(w, dtype);
+      for (const [m, k, n] of SHAPES) {
+        for (const alpha of ALPHAS) {
+          const shape = `${build} ${dtype} gemm_pn_acc m=${m} k=${k} n=${n} alpha=${alpha}`;
+          const [a, b, c0] = [randomValues(m * 1000 + k, m * k, dtype), randomValues(n * 1000 + k + 1, k * n, dtype), randomValues(7 + m, m * n, dtype)];
+          const A = guardedBlock(w, dtype, a);
+          const B = guardedBlock(w, dtype, b);
+          const C = guardedBlock(w, dtype, c0);
+          const P = guardedBlock(w, dtype, randomValues(8, panelsLength(m, k), dtype));
+          kernels.pack_panels(P, A, m, k);
+          const panels = Array.from(P.array);
+          kernels.gemm_pn_acc(C, P, B, alpha, m, k, n);
+          const want = referenceAcc(dtype, c0, a, b, alpha, m, k, n);
+          // Without FMA every build is the reference bit for bit, in both dtypes.
+          if (exact(build)) expectSame(C.array, want, shape);
+          // With FMA the sums round once per step: within a k-term dot product's error of the reference.
+          const abs = new Float64Array(m * n);
+          ref.gemm_nn(abs, Float64Array.from(a, Math.abs), Float64Array.from(b, Math.abs), m, k, n);
+          expectClose(C.array, want, (i) => 2 * (k + 2) * EPSILON[dtype] * (Math.abs(alpha) * abs[i] + Math.abs(c0[i])), shape);
+          for (const [X, name] of [[A, "A"], [B, "B"], [C, "C"], [P, "panels"]] as const) X.checkGuards(`${shape} ${name}`);
+          expect(Array.from(P.array), `${shape}: the panels are read only`).toEqual(panels);
+          expect(Array.from(B.array), `${shape}: B is read only`).toEqual(b);
+          [A, B, C, P].forEach((X) => X.free());
+        }
+      }
+    });
+
+    it("gemm_pn_acc on rows [4q0, 4q1) (c + 4q0·n, panels + 4q0·k) computes exactly those rows", async () => {
+      const w = await wasm(build);
+      const S = dtype === "f64" ? 8 : 4;
+      const [m, k, n] = [23, 23, 13];
+      const [a, b, c0] = [randomValues(1, m * k, dtype), randomValues(2, k * n, dtype), randomValues(3, m * n, dtype)];
+      const kernels = wasmKernels(w, dtype);
+      const [A, B] = [guardedBlock(w, dtype, a), guardedBlock(w, dtype, b)];
+      const P = guardedBlock(w, dtype, new Array(panelsLength(m, k)).fill(0));
+      kernels.pack_panels(P, A, m, k);
+      const want = referenceAcc(dtype, c0, a, b, -0.5, m, k, n);
+      const abs = new Float64Array(m * n);
+      ref.gemm_nn(abs, Float64Array.from(a, Math.abs), Float64Array.from(b, Math.abs), m, k, n);
+      const tolerance = (e: number) => 2 * (k + 2) * EPSILON[dtype] * (0.5 * abs[e] + Math.abs(c0[e]));
+      for (const [r0, r1] of [[0, 4], [4, 12], [12, 20], [20, 23]]) {
+        const C = guardedBlock(w, dtype, c0);
+        w[`gemm_pn_acc_${dtype}`](C.offset + r0 * n * S, P.offset + r0 * k * S, B.offset, -0.5, r1 - r0, k, n);
+        const label = `${build} ${dtype} rows ${r0}…${r1}`;
+        const got = Array.from(C.array);
+        expect(got.slice(0, r0 * n), `${label}: rows before untouched`).toEqual(c0.slice(0, r0 * n));
+        expect(got.slice(r1 * n), `${label}: rows after untouched`).toEqual(c0.slice(r1 * n));
+        expectClose(got.slice(r0 * n, r1 * n), Array.from(want.subarray(r0 * n, r1 * n)), (i) => tolerance(r0 * n + i), label);
+        if (exact(build)) expectSame(got.slice(r0 * n, r1 * n), want.subarray(r0 * n, r1 * n), label);
+        C.checkGuards(label);
+        C.free();
+      }
+      [A, B, P].forEach((X) => X.free());
+    });
+
+    it("first_non_finite finds the first NaN, +Infinity or −Infinity on every tail (or −1), as the reference, writing nothing", async () => {
+      const w = await wasm(build);
+      const kernels = wasmKernels(w, dtype);
+      for (const len of [1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 31, 6400]) {
+        const clean = randomValues(len, len, dtype, 1e30);
+        const cases: [string, number[]][] = [["finite", clean]];
+        for (const at of new Set([0, Math.floor(len / 2), len - 1])) {
+          for (const bad of [NaN, Infinity, -Infinity]) {
+            const values = clean.slice();
+            values[at] = bad;
+            if (at + 1 < len) values[len - 1] = NaN; // a later one must not be the answer
+            cases.push([`${bad} at ${at}`, values]);
+          }
+        }
+        for (const [what, values] of cases) {
+          const X = guardedBlock(w, dtype, values);
+          const label = `${build} ${dtype} len=${len} ${what}`;
+          expect(kernels.first_non_finite(X, len), label).toBe(gram.first_non_finite(typed(dtype, values), len));
+          expectSame(X.array, typed(dtype, values), `${label}: read only`);
+          X.checkGuards(label);
+          X.free();
+        }
+      }
+    });
+  });
+});
