@@ -199,4 +199,28 @@ describe("bad lines are typed TwoLayerErrors", () => {
     expectSame(net.w2, w2, "w2");
     net.dispose();
   });
+
+  it("a Gram-form network refuses runLine (its iteration is other kernels) and steps by iterations as a twin that never tried", async () => {
+    const gram = { ...ODD, dIn: 13, algorithm: "gram" } as const;
+    const net = await TwoLayerNet.create(gram);
+    const twin = await TwoLayerNet.create(gram);
+    try {
+      expect(net.algorithmUsed).toBe("gram");
+      for (const line of [0, 3, 8, undefined]) {
+        expect(() => net.runLine(line), String(line)).toThrow(expect.objectContaining({ code: "INVALID_OPTION", option: "algorithm" }));
+      }
+      expect(net.nextLine).toBe(0);
+      net.forwardBackward();
+      expect(net.nextLine).toBe(8);
+      const losses = [net.step(LR), net.step(LR), net.step(LR)];
+      expect(net.nextLine).toBe(0);
+      const twinLosses = [twin.step(LR), twin.step(LR), twin.step(LR)];
+      // forwardBackward then step(): the step only updates (the pass is done), so both ran three updates.
+      expectSame(Float64Array.from(losses), Float64Array.from(twinLosses), "losses");
+      expectSame(net.w1, twin.w1, "w1");
+    } finally {
+      net.dispose();
+      twin.dispose();
+    }
+  });
 });

@@ -49,7 +49,7 @@ export interface EngineState {
 }
 
 export type EngineMessage =
-  | ({ type: "opened"; backend: string; threadsUsed: number; dtype: string; fallbacks: readonly string[]; sizes: { n: number; dIn: number; hidden: number; dOut: number }; iterations: number; learningRate: number })
+  | ({ type: "opened"; backend: string; threadsUsed: number; dtype: string; algorithmUsed: string; fallbacks: readonly string[]; sizes: { n: number; dIn: number; hidden: number; dOut: number }; iterations: number; learningRate: number })
   | EngineState
   | { type: "weights"; bytes: Uint8Array }
   | { type: "error"; message: string; code?: string };
@@ -142,9 +142,13 @@ function sendState(played?: EngineState["played"], withMatrix = true): void {
   sentLosses = losses.length;
 }
 
-/** One PROGRAM line; the loss line records the loss, the last line ends the iteration. */
+/**
+ * One PROGRAM line; the loss line records the loss, the last line ends the iteration. A Gram-form
+ * network's iteration is other kernels than these lines (net.runLine refuses it): a whole iteration.
+ */
 function runLine(): void {
   const n = net!;
+  if (n.algorithmUsed === "gram") return runIteration();
   const line = n.nextLine;
   if (line === 0) keepCheckpoint();
   const loss = n.runLine(line, lr);
@@ -187,7 +191,7 @@ function jump(iteration: number, line: number): void {
     }
   }
   while (t < iteration) runIteration();
-  while (n.nextLine < line) runLine();
+  if (n.algorithmUsed !== "gram") while (n.nextLine < line) runLine();
 }
 
 async function play(speed: number | "lines"): Promise<void> {
@@ -248,8 +252,8 @@ async function open(request: Extract<EngineRequest, { type: "open" }>): Promise<
   net = made;
   const weightBytes = (made.dIn * made.hidden + made.hidden * made.dOut) * (made.dtype === "f64" ? 8 : 4);
   every = Math.max(CHECKPOINT, Math.ceil((weightBytes * Math.ceil(iterations / CHECKPOINT)) / CHECKPOINT_BYTES) * CHECKPOINT);
-  const { backend, threadsUsed, dtype, fallbacks, n, dIn, hidden, dOut } = made;
-  post({ type: "opened", backend, threadsUsed, dtype, fallbacks, sizes: { n, dIn, hidden, dOut }, iterations, learningRate: lr });
+  const { backend, threadsUsed, dtype, algorithmUsed, fallbacks, n, dIn, hidden, dOut } = made;
+  post({ type: "opened", backend, threadsUsed, dtype, algorithmUsed, fallbacks, sizes: { n, dIn, hidden, dOut }, iterations, learningRate: lr });
   jump(Math.min(request.iteration, Math.max(0, iterations - 1)), request.line);
   sendState();
 }

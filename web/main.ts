@@ -116,6 +116,11 @@ engine.onmessage = (event: MessageEvent<EngineMessage>) => {
     const threads = `${message.threadsUsed} thread${message.threadsUsed === 1 ? "" : "s"}`;
     $("#engine-note").textContent = `${message.backend} · ${message.dtype} · ${threads}${message.fallbacks.length ? ` (${message.fallbacks.join("; ")})` : ""}`;
     $("#program-iterations").textContent = String(message.iterations);
+    // The Gram form's iteration runs other kernels than the lines shown: it steps by iterations.
+    const gram = message.algorithmUsed === "gram";
+    $<HTMLButtonElement>("#step-line").disabled = gram;
+    $("#step-line").title = gram ? "The Gram form (algorithm: gram) computes an iteration with other kernels than these lines: step it by iterations, or choose the program as written" : "";
+    if (gram) $("#engine-note").textContent += " · Gram form: Step line steps the program as written only";
     scrub.max = String(message.iterations - 1);
     numpySeries.losses = isNumpyRun(values) && !weights ? numpy.losses : [];
     chart.reset(numpySeries.losses.length ? [live, numpySeries] : [live], message.iterations);

@@ -27,6 +27,7 @@ export const PARAMS = {
   seed: { default: TUTORIAL.seed, kind: "number", to: "net" },
   dtype: { default: "f64", kind: "string", to: "net" },
   backend: { default: "wasm", kind: "string", to: "net" },
+  algorithm: { default: "direct", kind: "string", to: "net" },
   simd: { default: "auto", kind: "switch", to: "net" },
   threads: { default: "auto", kind: "switch", to: "net" },
   learningRate: { default: TUTORIAL.learningRate, kind: "number", to: "loop" },

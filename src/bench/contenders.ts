@@ -54,27 +54,32 @@ export function labelOf(c: Contender): string {
 const wasmGrid = (dtypes: readonly DType[], threads: readonly number[], fma: readonly boolean[], extra: Partial<RunOptions> = {}): Contender[] =>
   dtypes.flatMap((dtype) => threads.flatMap((t) => fma.map((f) => ({ options: { dtype, threads: t, fma: f, ...extra } }))));
 
-/** npm run bench: every build and thread count, both dtypes, the js backend and row-streaming JS (bench/run.mjs adds the textbook program and numpy). */
+/** npm run bench: every build and thread count, both dtypes, as written and in the Gram form, the js backend and row-streaming JS (bench/run.mjs adds the textbook program and numpy). */
 export const BENCH_CONTENDERS: readonly Contender[] = [
   ...wasmGrid(["f64", "f32"], [1, 2], [false, true]),
+  ...wasmGrid(["f64", "f32"], [1, 2], [false, true], { algorithm: "gram" }),
   { options: { dtype: "f64", simd: false } },
+  { options: { dtype: "f64", simd: false, algorithm: "gram" } },
   { options: { dtype: "f64", backend: "js" } },
   { options: { dtype: "f32", backend: "js" } },
+  { options: { dtype: "f64", backend: "js", algorithm: "gram" } },
   { baseline: "row-streaming", dtype: "f64" },
   { baseline: "row-streaming", dtype: "f32" },
 ];
 
-/** `twolayer bench`: wasm SIMD both dtypes, 2 threads and FMA (where the runtime has them), against the js backend and row-streaming JS. */
+/** `twolayer bench`: wasm SIMD both dtypes, 2 threads and FMA (where the runtime has them), the Gram form, against the js backend and row-streaming JS. */
 export const CLI_CONTENDERS: readonly Contender[] = [
   ...wasmGrid(["f64", "f32"], [1, 2], [false]),
   ...wasmGrid(["f64", "f32"], [1], [true]),
+  ...wasmGrid(["f64"], [1], [false, true], { algorithm: "gram" }),
   { options: { dtype: "f64", backend: "js" } },
   { baseline: "row-streaming", dtype: "f64" },
 ];
 
-/** The bench page: wasm SIMD against the js backend and row-streaming JS, both dtypes, one thread. */
+/** The bench page: wasm SIMD (as written and in the Gram form) against the js backend and row-streaming JS, both dtypes, one thread. */
 export const PAGE_CONTENDERS: readonly Contender[] = (["f64", "f32"] as const).flatMap((dtype): Contender[] => [
   { options: { dtype } },
+  { options: { dtype, algorithm: "gram" } },
   { options: { dtype, backend: "js" } },
   { baseline: "row-streaming", dtype },
 ]);

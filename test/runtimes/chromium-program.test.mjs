@@ -86,6 +86,31 @@ describe("the demo page steps the numpy program", () => {
     }
   });
 
+  test("a link with algorithm=gram restores it, steps by iterations (Step line disabled) and gives Node's Gram-form losses bit for bit", async () => {
+    const options = { n: 7, dIn: 13, hidden: 5, dOut: 3, seed: 42, learningRate: 0.001, iterations: 40, algorithm: "gram" };
+    const { page, problems } = await openDemo("?n=7&dIn=13&hidden=5&dOut=3&seed=42&algorithm=gram&learningRate=0.001&iterations=40&iteration=10");
+    try {
+      assert.equal(await page.inputValue('[name="algorithm"]'), "gram");
+      const restored = await stepperState(page);
+      assert.equal(restored.error, "");
+      assert.equal(restored.opened.algorithmUsed, "gram");
+      assert.equal(restored.iteration, 10);
+      assert.ok(await page.isDisabled("#step-line"), "Step line is disabled for the Gram form");
+      const want = await nodeLosses(options, restored.opened.threadsUsed);
+      const direct = await nodeLosses({ ...options, algorithm: "direct" }, restored.opened.threadsUsed);
+      assert.ok(want.some((loss, t) => !Object.is(loss, direct[t])), "the Gram form's losses differ from direct's in some bit (else this test could not tell them apart)");
+      await page.click("#step-iteration");
+      await page.waitForFunction(() => window.twolayerDemo.stepper.state?.iteration === 11, null, { timeout: PLAY_TIMEOUT });
+      await page.click("#play");
+      await page.waitForFunction(() => window.twolayerDemo.stepper.state?.iteration === 40 && !window.twolayerDemo.stepper.state.playing, null, { timeout: PLAY_TIMEOUT });
+      sameBits((await stepperState(page)).losses, want, "the page's 40 Gram-form losses");
+      assert.match(page.url(), /algorithm=gram/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test("Step line shows h's heatmap, whose hovered value is Node's net.h there after one forward pass; grad_h shows the mask", async () => {
     const { page, problems } = await openDemo();
     try {
