@@ -4,7 +4,7 @@ import { pythonFloat } from "./format.js";
 import { GramState, sgdResult } from "./gram.js";
 import type { Block, FloatArray, NetKernels } from "./kernels.js";
 import { carveGram, carveNet, netBytes, type NetBlocks } from "./layout.js";
-import type { TrainResult } from "./loop.js";
+import { runLoop, type TrainResult } from "./loop.js";
 import type { Arena } from "./memory.js";
 import {
   algorithmFallback,
@@ -23,7 +23,7 @@ import {
   type NetOptions,
 } from "./options.js";
 import { predictRows } from "./predict.js";
-import { openNetwork, trainNetwork } from "./open-network.js";
+import { drawData, reserveNetwork } from "./open-network.js";
 import { FORWARD_BACKWARD, PROGRAM, UPDATE } from "./program.js";
 import type { Algorithm, RunInfo } from "./run-info.js";
 import { integer } from "./validate.js";
@@ -47,10 +47,10 @@ export function flopsPerStep(sizes?: NetOptions | TwoLayerNet): number {
   return stepFlops(config, algorithmFor(config));
 }
 
-// The functions of open-network.ts (creating a network from checked options, training it, its guard
+// The functions below the class (creating a network from checked options, training it, its guard
 // check for tests) reach its private parts through these, set once by the class's static block.
-export let construct: (config: NetConfig, compute: Compute, arena: Arena) => TwoLayerNet;
-export let internals: (net: TwoLayerNet) => {
+let construct: (config: NetConfig, compute: Compute, arena: Arena) => TwoLayerNet;
+let internals: (net: TwoLayerNet) => {
   config: NetConfig;
   arena: Arena;
   blocks: NetBlocks;
@@ -376,4 +376,29 @@ export class TwoLayerNet {
 /** The refusal of an update that would make `refused` ("w1[3] inf") non-finite. */
 function nonFiniteError(refused: string): TwoLayerError {
   return new TwoLayerError("NON_FINITE", `this update would make ${refused}; the weights are unchanged: lower the learning rate (or create the network with allowNonFinite: true)`);
+}
+
+/**
+ * A network from checked options: its compute and arena (open-network.ts), numpy's data for the
+ * seed, then the caller's arrays over it. `guarded` (tests) puts guard bytes around every block,
+ * checked by `checkGuards`.
+ */
+export async function openNetwork(checked: CheckedNet, guarded = false): Promise<TwoLayerNet> {
+  const { compute, arena } = await reserveNetwork(checked.config, guarded);
+  const net = construct(checked.config, compute, arena);
+  drawData(internals(net).blocks, checked);
+  return net;
+}
+
+/** Trains `net` with checked loop options (`train` and `net.train`). */
+export function trainNetwork(net: TwoLayerNet, loop: CheckedLoop): Promise<TrainResult> {
+  if (net.disposed) return Promise.reject(disposedError());
+  const { config, update } = internals(net);
+  const keepFinite = loop.config.onNonFinite === "stop";
+  return runLoop(net, { ...config, ...loop.config }, loop, stepFlops(net, net.algorithmUsed), (lr) => update(lr, keepFinite));
+}
+
+/** Throws if a kernel wrote outside its block (networks opened with `guarded`). */
+export function checkGuards(net: TwoLayerNet): void {
+  internals(net).arena.checkGuards();
 }

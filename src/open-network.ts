@@ -1,21 +1,18 @@
-// Opening a network from checked options (its compute, arena and numpy's data), training it, and the
-// tests' guard check: the functions around the TwoLayerNet class, which reach its private parts
-// through net.ts's construct and internals.
-import { openCompute } from "./compute.js";
-import { disposedError } from "./errors.js";
-import { netBytes } from "./layout.js";
-import { runLoop, type TrainResult } from "./loop.js";
+// What opening a network does before and after the TwoLayerNet class takes over (net.ts's
+// openNetwork): reserving its compute and arena from checked options, leaving nothing behind on a
+// failure, and filling x, y, w1, w2 with numpy's draws for the seed and the caller's arrays. It does
+// not import net.ts, so that the two do not import each other.
+import { openCompute, type Compute } from "./compute.js";
+import { netBytes, type NetBlocks } from "./layout.js";
 import { Arena, MAX_ARENA_BYTES, tooLarge } from "./memory.js";
-import { construct, internals, stepFlops, type TwoLayerNet } from "./net.js";
 import { NumpyRandomState } from "./numpy/random-state.js";
-import { algorithmFor, type CheckedLoop, type CheckedNet } from "./options.js";
+import { algorithmFor, type CheckedNet, type NetConfig } from "./options.js";
 
 /**
- * A network from checked options: its compute (kernels, memory, threads), its arena, numpy's data
- * for the seed, then the caller's arrays over it. `guarded` (tests) puts guard bytes around every
- * block, checked by `checkGuards`.
+ * A network's compute (kernels, memory, threads) and arena for checked options, or, on any failure,
+ * nothing reserved. `guarded` (tests) puts guard bytes around every block.
  */
-export async function openNetwork({ config, arrays }: CheckedNet, guarded = false): Promise<TwoLayerNet> {
+export async function reserveNetwork(config: NetConfig, guarded: boolean): Promise<{ compute: Compute; arena: Arena }> {
   const bytes = netBytes(config, config.dtype, algorithmFor(config), guarded);
   if (bytes > MAX_ARENA_BYTES) throw tooLarge(bytes); // before loading or reserving anything
   const compute = await openCompute(config);
@@ -28,8 +25,11 @@ export async function openNetwork({ config, arrays }: CheckedNet, guarded = fals
     compute.dispose();
     throw error;
   }
-  const net = construct(config, compute, arena);
-  const { blocks } = internals(net);
+  return { compute, arena };
+}
+
+/** numpy's data for the seed, then the caller's arrays over it, into a network's blocks. */
+export function drawData(blocks: NetBlocks, { config, arrays }: CheckedNet): void {
   // numpy draws x, y, w1, w2 in that order: a given array's draws still happen (so the ones after
   // it are numpy's), except after the last array that is drawn, where nothing needs them.
   const order = ["x", "y", "w1", "w2"] as const;
@@ -41,18 +41,4 @@ export async function openNetwork({ config, arrays }: CheckedNet, guarded = fals
     const given = arrays[name];
     if (given !== undefined) blocks[name].array.set(given);
   }
-  return net;
-}
-
-/** Trains `net` with checked loop options (`train` and `net.train`). */
-export function trainNetwork(net: TwoLayerNet, loop: CheckedLoop): Promise<TrainResult> {
-  if (net.disposed) return Promise.reject(disposedError());
-  const { config, update } = internals(net);
-  const keepFinite = loop.config.onNonFinite === "stop";
-  return runLoop(net, { ...config, ...loop.config }, loop, stepFlops(net, net.algorithmUsed), (lr) => update(lr, keepFinite));
-}
-
-/** Throws if a kernel wrote outside its block (networks opened with `guarded`). */
-export function checkGuards(net: TwoLayerNet): void {
-  internals(net).arena.checkGuards();
 }

@@ -1,5 +1,5 @@
 import type { TrainResult } from "./loop.js";
-import { openNetwork, trainNetwork } from "./open-network.js";
+import { openNetwork, trainNetwork } from "./net.js";
 import { trainOptions, type TrainOptions } from "./options.js";
 
 /**

@@ -9,7 +9,7 @@ import { relaxedSimdSupported } from "../src/builds/features.js";
 import { loadBuild, loadedBuild } from "../src/builds/load.js";
 import { defaultWasmUrl } from "../src/builds/source.js";
 import { init, train, TwoLayerError, TwoLayerNet, type TrainOptions } from "../src/index.js";
-import { checkGuards, openNetwork } from "../src/open-network.js";
+import { checkGuards, openNetwork } from "../src/net.js";
 
 async function expectError(promise: Promise<unknown> | (() => unknown), code: string, message: RegExp) {
   let error: unknown;

@@ -3,7 +3,7 @@
 // writes through x and w1, refused updates, the N ≥ D_in fallback, bad values and the CLI.
 import { describe, expect, it } from "vitest";
 import { flopsPerStep, train, TwoLayerError, TwoLayerNet } from "../src/index.js";
-import { checkGuards, openNetwork } from "../src/open-network.js";
+import { checkGuards, openNetwork } from "../src/net.js";
 import { netOptions } from "../src/options.js";
 import { splitGram } from "../src/threads/threaded-kernels.js";
 import { writeWeights } from "../src/weights.js";

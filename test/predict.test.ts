@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loadedBuild } from "../src/builds/load.js";
 import { readArrays, TwoLayerNet, type DType, type NetOptions } from "../src/index.js";
 import { gemm_nn } from "../src/js-kernels.js";
-import { checkGuards, openNetwork } from "../src/open-network.js";
+import { checkGuards, openNetwork } from "../src/net.js";
 import { netOptions } from "../src/options.js";
 import { expectError, hex, trainedSmall, weightsFixture } from "./weights-harness.js";
 

@@ -5,7 +5,7 @@
 import { extname } from "node:path";
 import { pythonFloat } from "../format.js";
 import type { TrainResult } from "../loop.js";
-import { openNetwork, trainNetwork } from "../open-network.js";
+import { openNetwork, trainNetwork } from "../net.js";
 import { trainOptions } from "../options.js";
 import { integer } from "../validate.js";
 import type { Args } from "./args.js";
