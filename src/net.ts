@@ -23,6 +23,7 @@ import {
   type NetOptions,
 } from "./options.js";
 import { predictRows } from "./predict.js";
+import { NetworkViews } from "./net-views.js";
 import { drawData, reserveNetwork } from "./open-network.js";
 import { FORWARD_BACKWARD, PROGRAM, UPDATE } from "./program.js";
 import type { Algorithm, RunInfo } from "./run-info.js";
@@ -66,7 +67,7 @@ export interface TwoLayerNet extends Readonly<RunInfo> {}
  * parameters and their gradients in the same layout, activations, data, and x packed once for
  * h = x·w1's micro-kernel). Nothing is allocated while training.
  */
-export class TwoLayerNet {
+export class TwoLayerNet extends NetworkViews {
   /** Batch size N, input width D_in, hidden width H, output width D_out. */
   readonly n: number;
   readonly dIn: number;
@@ -78,17 +79,10 @@ export class TwoLayerNet {
   private readonly compute: Compute;
   private readonly k: NetKernels;
   private readonly arena: Arena;
-  private readonly b: NetBlocks;
-  /** The Gram form's state (algorithmUsed "gram"), which w1 and grad_w1 are read through. */
-  private readonly gram?: GramState;
+  protected readonly b: NetBlocks;
+  protected readonly gram?: GramState;
   /** Whether x is packed into `xPanels` yet (it is, from the first pass on). */
   private xPacked = false;
-  /**
-   * Whether `x` was ever handed out: a view of it may then be written at any time, so from then on
-   * every pass packs x again (about 2% of a step at the tutorial's sizes) and a write through any
-   * view of x, kept or not, takes full effect at the next pass.
-   */
-  private xExposed = false;
   /** The PROGRAM entry runLine runs next: 0 at an iteration's start, FORWARD_BACKWARD.length after a pass. */
   private next = 0;
   /** The loss the loss line computed last (NaN before it ever ran). */
@@ -108,6 +102,7 @@ export class TwoLayerNet {
   }
 
   private constructor(config: NetConfig, compute: Compute, arena: Arena) {
+    super();
     ({ n: this.n, dIn: this.dIn, hidden: this.hidden, dOut: this.dOut, seed: this.seed } = config);
     const { backend, dtype, threadsUsed, fmaUsed } = compute;
     const algorithmUsed = algorithmFor(config);
@@ -314,58 +309,9 @@ export class TwoLayerNet {
     this.xPacked = true;
   }
 
-  /**
-   * w1 and w2 as blocks of the arena, for whatever reads the weights between training steps
-   * (saveWeights, predict, firstNonFinite, the w1 and w2 views): the Gram form materializes w1 here
-   * (`expose`: for a view handed out, whose writes it then looks for).
-   */
-  private weights(expose = false): { w1: Block; w2: Block } {
-    return { w1: this.gram && !this.disposed ? this.gram.w1(expose, this.xExposed) : this.b.w1, w2: this.b.w2 };
-  }
-
   private checkAlive(): void {
     if (this.arena.isDisposed) throw disposedError();
   }
-
-  // Zero-copy views into the network's memory, writable. Read them again after other networks are
-  // created: a view is re-made whenever wasm memory has grown (which detaches the old one).
-
-  /**
-   * Inputs x, N×D_in row-major. Writes through this view (or one kept from an earlier read) take full
-   * effect at the next pass: once x has been handed out, the network packs it again at every pass
-   * (the Gram form compares it with the x its state was built from, and re-bases where it differs).
-   */
-  get x(): FloatArray {
-    this.xExposed = true;
-    return this.b.x.array;
-  }
-  /** Targets y, N×D_out. */
-  get y(): FloatArray { return this.b.y.array; }
-  /**
-   * First-layer weights w1, D_in×H. Gram form: materialized (w1₀ − xᵀ·S), a view valid until the
-   * next update; writes through it before then take effect (re-base) at the next pass or update.
-   */
-  get w1(): FloatArray { return this.weights(true).w1.array; }
-  /** Second-layer weights w2, H×D_out. */
-  get w2(): FloatArray { return this.weights().w2.array; }
-  /** grad_w1 of the last forwardBackward or step, D_in×H (Gram form: xᵀ·grad_h materialized; the update does not read it). */
-  get gradW1(): FloatArray { return (this.gram && !this.disposed ? this.gram.gradW1(this.xExposed) : this.b.gradW1).array; }
-  /** grad_w2 of the last forwardBackward or step, H×D_out. */
-  get gradW2(): FloatArray { return this.b.gradW2.array; }
-  /** Pre-activation h = x·w1 of the last pass, N×H. */
-  get h(): FloatArray { return this.b.h.array; }
-  /** Predictions y_pred of the last pass, N×D_out. */
-  get yPred(): FloatArray { return this.b.yPred.array; }
-  /** h_relu = np.maximum(h, 0) of the last pass, N×H. */
-  get hRelu(): FloatArray { return this.b.hRelu.array; }
-  /** grad_y_pred = 2.0 * (y_pred − y) of the last pass, N×D_out. */
-  get gradYPred(): FloatArray { return this.b.gradYPred.array; }
-  /**
-   * grad_h of the last pass, N×H. It shares its memory with grad_h_relu: between the line
-   * grad_h_relu = grad_y_pred.dot(w2.T) and the mask line (runLine(5) then runLine(6)) it holds
-   * grad_h_relu, unmasked; after the mask line, grad_h (zero where h < 0).
-   */
-  get gradH(): FloatArray { return this.b.gradH.array; }
 
   /** The row and column counts of x, y, w1, w2. */
   get shapes(): Record<ArrayName, [number, number]> {

@@ -1,7 +1,9 @@
 // Output paths (every flag marked `output` in the flag table) are checked before training, and the
 // files are written whole or not at all, leaving nothing behind when a run fails.
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { FLAGS } from "../src/cli/flags.js";
 import { expectUsageError, run, start, tempDir, TINY, until } from "./cli-child.js";
@@ -12,6 +14,23 @@ const LONG = [...TINY, "--iterations", "100000000", "--every", "1"];
 
 // Root passes every permission check, so as root we run the child as nobody to see a refusal.
 const AS_USER = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+/**
+ * Runs the CLI as AS_USER says. As nobody, from a world-readable copy of the built package (dist/,
+ * build/, package.json and its dependencies): the checkout itself may sit in a directory only root
+ * can read (a fresh clone in `mktemp -d`, as CI makes).
+ */
+function runAsUser(args: readonly string[]) {
+  if (!("uid" in AS_USER)) return run(args, { timeout: 60_000 });
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const copy = tempDir();
+  chmodSync(copy, 0o755);
+  for (const part of ["dist", "build", "package.json"]) cpSync(join(root, part), join(copy, part), { recursive: true });
+  const { dependencies } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+  for (const name of Object.keys(dependencies)) cpSync(join(root, "node_modules", name), join(copy, "node_modules", name), { recursive: true, dereference: true });
+  const child = spawnSync(process.execPath, [join(copy, "dist", "cli.js"), ...args], { encoding: "utf8", cwd: copy, timeout: 60_000, ...AS_USER });
+  return { status: child.status, signal: child.signal, stdout: String(child.stdout), stderr: String(child.stderr) };
+}
 
 describe("output paths are checked before training", () => {
   it("the flag table marks --json, --plot, --save (train) and --out (predict) as outputs", () => {
@@ -45,12 +64,11 @@ describe("output paths are checked before training", () => {
     const readOnly = join(shared, "read-only.json");
     writeFileSync(readOnly, "{}\n", { mode: 0o444 });
     chmodSync(readOnly, 0o444);
-    const options = { ...AS_USER, timeout: 60_000 };
     expectUsageError(
-      run(["train", ...LONG, "--json", join(locked, "out.json")], options),
+      runAsUser(["train", ...LONG, "--json", join(locked, "out.json")]),
       /--json "[^"]*locked\/out.json": cannot create files in "[^"]*locked": permission denied \(EACCES\)/,
     );
-    expectUsageError(run(["train", ...LONG, "--plot", readOnly], options), /--plot "[^"]*read-only.json": permission denied \(EACCES\)/);
+    expectUsageError(runAsUser(["train", ...LONG, "--plot", readOnly]), /--plot "[^"]*read-only.json": permission denied \(EACCES\)/);
     expect(readdirSync(locked)).toEqual([]);
     expect(readFileSync(readOnly, "utf8")).toBe("{}\n");
   });
