@@ -17,18 +17,22 @@ const AS_USER = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
 /**
  * Runs the CLI as AS_USER says. As nobody, from a world-readable copy of the built package (dist/,
- * build/, package.json and its dependencies): the checkout itself may sit in a directory only root
- * can read (a fresh clone in `mktemp -d`, as CI makes).
+ * build/, package.json and its dependencies) and of the node binary: the checkout itself may sit in
+ * a directory only root can read (a fresh clone in `mktemp -d`, as CI makes), and so may the node
+ * running the tests (the runtime suite's Node 24 lives inside it).
  */
 function runAsUser(args: readonly string[]) {
   if (!("uid" in AS_USER)) return run(args, { timeout: 60_000 });
   const root = fileURLToPath(new URL("..", import.meta.url));
   const copy = tempDir();
   chmodSync(copy, 0o755);
+  const node = join(copy, "node");
+  cpSync(process.execPath, node);
+  chmodSync(node, 0o755);
   for (const part of ["dist", "build", "package.json"]) cpSync(join(root, part), join(copy, part), { recursive: true });
   const { dependencies } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
   for (const name of Object.keys(dependencies)) cpSync(join(root, "node_modules", name), join(copy, "node_modules", name), { recursive: true, dereference: true });
-  const child = spawnSync(process.execPath, [join(copy, "dist", "cli.js"), ...args], { encoding: "utf8", cwd: copy, timeout: 60_000, ...AS_USER });
+  const child = spawnSync(node, [join(copy, "dist", "cli.js"), ...args], { encoding: "utf8", cwd: copy, timeout: 60_000, ...AS_USER });
   return { status: child.status, signal: child.signal, stdout: String(child.stdout), stderr: String(child.stderr) };
 }
 

@@ -1,7 +1,7 @@
 // Helpers shared by the runtime tests: child processes with bounded waits that are always killed,
 // free loopback ports, a static file server, Chromium, and the README's marked snippets and tables.
 import { spawn } from "node:child_process";
-import { createReadStream, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -237,4 +237,52 @@ export function writeReadmeBlock(name, text) {
   const end = readme.indexOf(close, start);
   if (start < 0 || end < 0) throw new Error(`README.md has no ${open.trim()} … ${close} block`);
   writeFileSync(file, readme.slice(0, start + open.length) + text + readme.slice(end));
+}
+
+// workerd 1.20261117.1 supports compatibility dates up to 2026-11-24.
+const WORKERD_COMPATIBILITY_DATE = "2026-11-17";
+
+/**
+ * `entry` (a file in `cwd`) bundled the way wrangler bundles (esbuild, conditions workerd/worker/
+ * browser, .wasm imports kept as modules) into `out`, served by the workerd binary on 127.0.0.1:
+ * its base URL once it answers, and the server (stop it after).
+ */
+export async function serveWorker(entry, cwd, out) {
+  mkdirSync(out, { recursive: true });
+  await runOk(bin("esbuild"), [
+    entry, "--bundle", "--format=esm", "--platform=neutral", "--conditions=workerd,worker,browser",
+    "--main-fields=module,main", "--loader:.wasm=copy", "--asset-names=[name]-[hash]", `--outdir=${out}`,
+  ], { cwd, timeout: 60_000 });
+  const wasm = readdirSync(out).filter((f) => f.endsWith(".wasm"));
+  if (wasm.length === 0) throw new Error("the bundle imports no .wasm module: the workerd entry was not used");
+  const port = await freePort();
+  const script = entry.replace(/\.m?js$/, ".js");
+  const modules = [`(name = "${script}", esModule = embed "${script}")`, ...wasm.map((f) => `(name = "${f}", wasm = embed "${f}")`)];
+  writeFileSync(join(out, "config.capnp"), `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .worker)],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [${modules.join(", ")}],
+  compatibilityDate = "${WORKERD_COMPATIBILITY_DATE}",
+);
+`);
+  const server = start(bin("workerd"), ["serve", join(out, "config.capnp")], { cwd: out });
+  const base = `http://127.0.0.1:${port}`;
+  // Ready when it answers (a 404 at once); give up after 30 s or if it exits.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (server.child.exitCode !== null) throw new Error(`workerd exited:\n${server.output()}`);
+    try {
+      await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2_000) });
+      return { server, base };
+    } catch {
+      if (Date.now() > deadline) {
+        await server.stop();
+        throw new Error(`workerd did not answer within 30 s:\n${server.output()}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }

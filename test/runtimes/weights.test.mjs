@@ -4,11 +4,11 @@
 // predictions bit for bit — and every runtime's own checks must hold (loading gives the saved bits,
 // predict on the training x is yPred).
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { chromium } from "playwright-core";
-import { bin, freePort, prepared, repo, runOk, serveStatic, start, within } from "./lib.mjs";
+import { bin, prepared, repo, runOk, serveStatic, serveWorker, within } from "./lib.mjs";
 
 const { app, work } = prepared();
 let node;
@@ -58,39 +58,8 @@ describe("workerd", () => {
   let base;
 
   before(async () => {
-    mkdirSync(out, { recursive: true });
-    // Bundled as wrangler bundles (and as workerd.test.mjs does): .wasm imports kept as modules.
-    await runOk(bin("esbuild"), [
-      "weights-worker.mjs", "--bundle", "--format=esm", "--platform=neutral", "--conditions=workerd,worker,browser",
-      "--main-fields=module,main", "--loader:.wasm=copy", "--asset-names=[name]-[hash]", `--outdir=${out}`,
-    ], { cwd: app, timeout: 60_000 });
-    const wasm = readdirSync(out).filter((f) => f.endsWith(".wasm"));
-    assert.ok(wasm.length >= 1, "the bundle imports no .wasm module: the workerd entry was not used");
-    const port = await freePort();
-    const modules = [`(name = "weights-worker.js", esModule = embed "weights-worker.js")`, ...wasm.map((f) => `(name = "${f}", wasm = embed "${f}")`)];
-    writeFileSync(join(out, "config.capnp"), `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker)],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [${modules.join(", ")}],
-  compatibilityDate = "2026-11-17",
-);
-`);
-    server = start(bin("workerd"), ["serve", join(out, "config.capnp")], { cwd: out });
-    base = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (server.child.exitCode !== null) throw new Error(`workerd exited:\n${server.output()}`);
-      try {
-        await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2_000) }); // a 404, at once
-        break;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`workerd did not answer within 30 s:\n${server.output()}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    // Bundled as wrangler bundles, as workerd.test.mjs's worker is (lib.mjs's serveWorker).
+    ({ server, base } = await serveWorker("weights-worker.mjs", app, out));
   });
 
   after(async () => {

@@ -2,53 +2,19 @@
 // browser, .wasm imports kept as modules), served by the workerd binary on 127.0.0.1. The seed run's
 // losses must equal Node's bit for bit; bad JSON and bad options get a 400 with twolayer's message.
 import assert from "node:assert/strict";
-import { readdirSync, mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { bin, freePort, prepared, readmeSnippet, runOk, sameBits, start, within } from "./lib.mjs";
+import { prepared, readmeSnippet, sameBits, serveWorker, within } from "./lib.mjs";
 
 const { app, work, node } = prepared();
 const out = join(work, "workerd");
-// workerd 1.20261117.1 supports compatibility dates up to 2026-11-24.
-const COMPATIBILITY_DATE = "2026-11-17";
 let server;
 let base;
 
 before(async () => {
   writeFileSync(join(app, "worker.js"), readmeSnippet("workerd"));
-  mkdirSync(out, { recursive: true });
-  await runOk(bin("esbuild"), [
-    "worker.js", "--bundle", "--format=esm", "--platform=neutral", "--conditions=workerd,worker,browser",
-    "--main-fields=module,main", "--loader:.wasm=copy", "--asset-names=[name]-[hash]", `--outdir=${out}`,
-  ], { cwd: app, timeout: 60_000 });
-  const wasm = readdirSync(out).filter((f) => f.endsWith(".wasm"));
-  assert.ok(wasm.length >= 1, "the bundle imports no .wasm module: the workerd entry was not used");
-  const port = await freePort();
-  const modules = [`(name = "worker.js", esModule = embed "worker.js")`, ...wasm.map((f) => `(name = "${f}", wasm = embed "${f}")`)];
-  writeFileSync(join(out, "config.capnp"), `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker)],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [${modules.join(", ")}],
-  compatibilityDate = "${COMPATIBILITY_DATE}",
-);
-`);
-  server = start(bin("workerd"), ["serve", join(out, "config.capnp")], { cwd: out });
-  base = `http://127.0.0.1:${port}`;
-  // Ready when it answers (404 on GET /); give up after 30 s or if it exits.
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (server.child.exitCode !== null) throw new Error(`workerd exited:\n${server.output()}`);
-    try {
-      await fetch(base, { signal: AbortSignal.timeout(2_000) });
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`workerd did not answer within 30 s:\n${server.output()}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  ({ server, base } = await serveWorker("worker.js", app, out));
 });
 
 after(async () => {
