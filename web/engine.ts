@@ -209,8 +209,8 @@ async function play(speed: number | "lines"): Promise<void> {
     }
     const sliceStart = now();
     if (speed === Infinity) {
-      // Slices of 50 ms: the page redraws 20 times a second, and the cores stay with training.
-      while (t < iterations && now() - sliceStart < 50) runIteration();
+      // Slices of 250 ms: the page redraws 4 times a second, so that drawing takes no core from training.
+      while (t < iterations && now() - sliceStart < 250) runIteration();
     } else {
       // As many iterations as `speed` per second asks for by now, redrawn at most 60 times a second.
       const due = Math.floor(((now() - started) / 1000) * speed) + 1;
