@@ -66,6 +66,9 @@ describe("the bench page", () => {
     const { page, problems } = await newPage(context);
     try {
       await page.goto(server.url);
+      // Once the demo has opened its network: leaving earlier aborts its workers' loads, which the
+      // problem list would (rightly, for a page at rest) report as failed requests.
+      await page.waitForFunction(() => document.body.dataset.engine !== "opening", null, { timeout: 60_000 });
       await page.click("#bench-link");
       await page.waitForURL(/bench\.html$/);
       assert.equal(await page.textContent("h1"), "twolayer benchmark");
