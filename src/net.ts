@@ -156,11 +156,9 @@ export class TwoLayerNet extends NetworkViews {
    */
   step(rate: number = TUTORIAL.learningRate): number {
     const lr = learningRate(rate);
-    if (this.next === 0) {
-      const loss = this.forwardBackward();
-      this.update(lr);
-      return loss;
-    }
+    if (this.next === 0) this.forwardBackward();
+    while (this.next > 0 && this.next < FORWARD_BACKWARD.length) this.runLine(this.next, lr);
+    // One update for both weights (refused whole, as update() is), unless w1's line already ran alone.
     if (this.next === FORWARD_BACKWARD.length) this.update(lr);
     while (this.next !== 0) this.runLine(this.next, lr);
     return this.lastLoss;
