@@ -1,5 +1,5 @@
-// Where a block stops being finite: the Gram form's check of h after its update (the check of the
-// weights before an update is sgd_check's).
+// Where a block stops being finite: gemm_pn_acc's check of the Gram form's h after its update (the
+// check of the weights before an update is sgd_check's).
 
 import { inMemory } from "./asserts";
 import { at } from "./pointers";
@@ -7,7 +7,7 @@ import { at } from "./pointers";
 // The index of the first a[i] (len ≥ 1 elements) that is NaN or ±Infinity, or −1. Reads a only.
 // The SIMD build sums a[i] − a[i] over whole vectors (+0 where finite, NaN where not) in one
 // branch-free pass and scans element by element only when that sum is NaN, as sgd_check does.
-function first_non_finite<T>(a: usize, len: i32): i32 {
+export function first_non_finite<T>(a: usize, len: i32): i32 {
   assert(len >= 1, "first_non_finite: len must be >= 1");
   assert(inMemory<T>(a, len), "first_non_finite: a is outside memory");
   let i = 0;
@@ -23,6 +23,3 @@ function first_non_finite<T>(a: usize, len: i32): i32 {
   for (; i < len; i++) if (!isFinite<T>(load<T>(at<T>(a, i)))) return i;
   return -1;
 }
-
-export function first_non_finite_f64(a: usize, len: i32): i32 { return first_non_finite<f64>(a, len); }
-export function first_non_finite_f32(a: usize, len: i32): i32 { return first_non_finite<f32>(a, len); }

@@ -10,8 +10,10 @@
 // TypeScript reference (src/js-kernels.ts, float64).
 
 import { disjoint, inMemory } from "./asserts";
+import { first_non_finite } from "./finite";
 import * as plain from "./gemm";
 import * as simd from "./gemm-simd";
+import { at } from "./pointers";
 
 // The debug builds' checks shared by the four products: sizes ≥ 1, and A's, B's and C's byte ranges
 // (aElements, bElements from A's start and B's start) inside memory, C overlapping neither.
@@ -51,6 +53,22 @@ function gemm_nt<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void 
   else plain.gemm_nt<T>(c, a, b, m, k, n);
 }
 
+// C[m×n] = A·Bᵀ as gemm_nt, then C(i, j) = +0 where H(i, j) < 0 (strictly: numpy's grad_h[h < 0] = 0,
+// as relu_backward masks, so the bits are gemm_nt's then relu_backward's): the Gram form's grad_h in
+// one pass. H is m×n row-major, read only, and must not overlap C.
+function gemm_nt_mask<T>(c: usize, a: usize, b: usize, h: usize, m: i32, k: i32, n: i32): void {
+  checkOperands<T>(c, a, <u64>m * <u64>k, b, <u64>n * <u64>k, m, k, n);
+  assert(inMemory<T>(h, <u64>m * <u64>n), "gemm: H is outside memory");
+  assert(disjoint<T>(c, <u64>m * <u64>n, h, <u64>m * <u64>n), "gemm: C overlaps H");
+  if (ASC_FEATURE_SIMD) {
+    simd.gemm_nt_mask<T>(c, a, b, h, m, k, n);
+  } else {
+    plain.gemm_nt<T>(c, a, b, m, k, n);
+    const len = m * n;
+    for (let i = 0; i < len; i++) if (load<T>(at<T>(h, i)) < <T>0) store<T>(at<T>(c, i), <T>0);
+  }
+}
+
 // C[m×n] = A·B with A (m×k) packed by pack_panels into 4-row panels: panel q (rows 4q … 4q+3) starts at
 // element q·lda of a (lda ≥ 4k) and holds A(4q + r, p) at element 4p + r; rows past m are padding, never
 // stored. B is k×n row-major. To run a K range [p0, p1) of a larger product (threads split K), pass
@@ -67,12 +85,18 @@ function gemm_pn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i
 // from +0; fused in the FMA builds), then C(i, j) + alpha·sum with one multiply and one add (never
 // fused), so the scalar and SIMD builds give the bits of src/js-gram-kernels.ts in both dtypes. C is
 // read and written, and must not overlap A or B. To run rows [4q0, 4q1) of a larger product (threads
-// split M), pass c + 4q0·n, a + 4q0·k and m = min(4q1, M) − 4q0.
-function gemm_pn_acc<T>(c: usize, a: usize, b: usize, alpha: T, m: i32, k: i32, n: i32): void {
+// split M), pass c + 4q0·n, a + 4q0·k and m = min(4q1, M) − 4q0. Returns the index of the first C
+// element that is NaN or ±Infinity after the update, or −1 (the SIMD builds fold the check into the
+// stores and scan C only when it finds one).
+function gemm_pn_acc<T>(c: usize, a: usize, b: usize, alpha: T, m: i32, k: i32, n: i32): i32 {
   const lda = 4 * k;
   checkOperands<T>(c, a, <u64>((m - 1) >> 2) * <u64>lda + 4 * <u64>k, b, <u64>k * <u64>n, m, k, n);
-  if (ASC_FEATURE_SIMD) simd.gemm_pn_acc<T>(c, a, b, alpha, m, k, n, lda);
-  else plain.gemm_pn_acc<T>(c, a, b, alpha, m, k, n, lda);
+  if (ASC_FEATURE_SIMD) {
+    if (simd.gemm_pn_acc<T>(c, a, b, alpha, m, k, n, lda)) return -1;
+  } else {
+    plain.gemm_pn_acc<T>(c, a, b, alpha, m, k, n, lda);
+  }
+  return first_non_finite<T>(c, m * n);
 }
 
 export function gemm_nn_f64(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void { gemm_nn<f64>(c, a, b, m, k, n); }
@@ -83,5 +107,7 @@ export function gemm_nt_f64(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32
 export function gemm_nt_f32(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void { gemm_nt<f32>(c, a, b, m, k, n); }
 export function gemm_pn_f64(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void { gemm_pn<f64>(c, a, b, m, k, n, lda); }
 export function gemm_pn_f32(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void { gemm_pn<f32>(c, a, b, m, k, n, lda); }
-export function gemm_pn_acc_f64(c: usize, a: usize, b: usize, alpha: f64, m: i32, k: i32, n: i32): void { gemm_pn_acc<f64>(c, a, b, alpha, m, k, n); }
-export function gemm_pn_acc_f32(c: usize, a: usize, b: usize, alpha: f32, m: i32, k: i32, n: i32): void { gemm_pn_acc<f32>(c, a, b, alpha, m, k, n); }
+export function gemm_nt_mask_f64(c: usize, a: usize, b: usize, h: usize, m: i32, k: i32, n: i32): void { gemm_nt_mask<f64>(c, a, b, h, m, k, n); }
+export function gemm_nt_mask_f32(c: usize, a: usize, b: usize, h: usize, m: i32, k: i32, n: i32): void { gemm_nt_mask<f32>(c, a, b, h, m, k, n); }
+export function gemm_pn_acc_f64(c: usize, a: usize, b: usize, alpha: f64, m: i32, k: i32, n: i32): i32 { return gemm_pn_acc<f64>(c, a, b, alpha, m, k, n); }
+export function gemm_pn_acc_f32(c: usize, a: usize, b: usize, alpha: f32, m: i32, k: i32, n: i32): i32 { return gemm_pn_acc<f32>(c, a, b, alpha, m, k, n); }

@@ -59,20 +59,43 @@ const GATHERED: bool = true;
   return v128.load32_lane(b + 3 * bCol, v, 3);
 }
 
-// C's old values under one row of a tile (2 vectors, 1 vector or lane 0), plus alpha times the
-// tile's sums: the epilogue of gemm_pn_acc (one multiply, then one add, in every build).
+// What a tile does with its sums (each product's compile-time choice):
+// STORE: C = the sums.
+// ACC: C += alpha·(the sums), one multiply then one add (gemm_pn_acc), each new value's x − x added
+//   into the tile's `bad` (+0 while every value is finite, NaN once one is not).
+// MASK: C = the sums, +0 where H < 0 (gemm_nt_mask: numpy's grad_h[h < 0] = 0 riding on the product),
+//   H's element at C's address + hDelta (H laid out as C).
+const STORE: i32 = 0;
+const ACC: i32 = 1;
+const MASK: i32 = 2;
+
+// One vector (or lane 0) of C at c: its old value plus alpha times v.
 // @ts-ignore: decorator
 @inline function plusScaled<T>(c: usize, v: v128, alpha: v128, width: i32): v128 {
   const old = width == LANE ? (sizeof<T>() == 8 ? v128.load64_zero(c) : v128.load32_zero(c)) : v128.load(c);
   return v128.add<T>(old, v128.mul<T>(alpha, v));
 }
 
-// Stores one C row of a tile: 2 vectors, 1 vector or lane 0; with `update`, C += alpha·(the sums).
+// v with its lanes zeroed where H at h is negative (lane 0 only for a LANE tile).
 // @ts-ignore: decorator
-@inline function storeRow<T>(c: usize, v0: v128, v1: v128, width: i32, update: bool, alpha: v128): void {
-  if (update) {
-    if (width == TWO) v1 = plusScaled<T>(c + 16, v1, alpha, ONE);
+@inline function masked<T>(h: usize, v: v128, width: i32): v128 {
+  const hv = width == LANE ? (sizeof<T>() == 8 ? v128.load64_zero(h) : v128.load32_zero(h)) : v128.load(h);
+  return v128.andnot(v, v128.lt<T>(hv, v128.splat<T>(<T>0)));
+}
+
+// Stores one C row of a tile (2 vectors, 1 vector or lane 0) as `epilogue` says; returns bad.
+// @ts-ignore: decorator
+@inline function storeRow<T>(c: usize, v0: v128, v1: v128, width: i32, epilogue: i32, alpha: v128, hDelta: usize, bad: v128): v128 {
+  if (epilogue == ACC) {
+    if (width == TWO) {
+      v1 = plusScaled<T>(c + 16, v1, alpha, ONE);
+      bad = v128.add<T>(bad, v128.sub<T>(v1, v1));
+    }
     v0 = plusScaled<T>(c, v0, alpha, width);
+    bad = v128.add<T>(bad, v128.sub<T>(v0, v0));
+  } else if (epilogue == MASK) {
+    if (width == TWO) v1 = masked<T>(c + 16 + hDelta, v1, ONE);
+    v0 = masked<T>(c + hDelta, v0, width);
   }
   if (width == TWO) {
     v128.store(c, v0);
@@ -84,19 +107,20 @@ const GATHERED: bool = true;
   } else {
     v128.store32_lane(c, v0, 0);
   }
+  return bad;
 }
 
 // The micro-kernel: C rows [0, rows) (1 ≤ rows ≤ 4) × one tile width at c (rows ldc bytes apart)
 // = Σ_p A(r, p)·B(p, ·) for p in [0, k). A's row r is at a + r·S when `adjacent`, else at a + r·aRow
 // with the rows past `rows` reading the last real row again; B's vectors come from b. Each next p is
-// aStep bytes on in A and bStep in B. With `update` the tile adds alpha times its sums to C instead.
+// aStep bytes on in A and bStep in B. The sums are stored as `epilogue` says; returns bad (ACC).
 // @ts-ignore: decorator
 @inline function tile<T>(
   width: i32, c: usize, ldc: usize, rows: i32, k: i32,
   a: usize, aRow: usize, aStep: usize, adjacent: bool,
   b: usize, bCol: usize, bStep: usize, gathered: bool,
-  update: bool, alpha: T,
-): void {
+  epilogue: i32, alpha: T, hDelta: usize, bad: v128,
+): v128 {
   const S = sizeof<T>();
   const L = <usize>(16 / S);
   const last = <usize>(rows - 1);
@@ -123,10 +147,11 @@ const GATHERED: bool = true;
     b += bStep;
   }
   const alphas = v128.splat<T>(alpha);
-  storeRow<T>(c, c00, c01, width, update, alphas);
-  if (rows > 1) storeRow<T>(c + ldc, c10, c11, width, update, alphas);
-  if (rows > 2) storeRow<T>(c + 2 * ldc, c20, c21, width, update, alphas);
-  if (rows > 3) storeRow<T>(c + 3 * ldc, c30, c31, width, update, alphas);
+  bad = storeRow<T>(c, c00, c01, width, epilogue, alphas, hDelta, bad);
+  if (rows > 1) bad = storeRow<T>(c + ldc, c10, c11, width, epilogue, alphas, hDelta, bad);
+  if (rows > 2) bad = storeRow<T>(c + 2 * ldc, c20, c21, width, epilogue, alphas, hDelta, bad);
+  if (rows > 3) bad = storeRow<T>(c + 3 * ldc, c30, c31, width, epilogue, alphas, hDelta, bad);
+  return bad;
 }
 
 // One column block of C (columns from j, one tile width) down all m rows, 4 at a time.
@@ -135,15 +160,16 @@ const GATHERED: bool = true;
   width: i32, j: i32, c: usize, m: i32, n: i32, k: i32,
   a: usize, aBlock: usize, aRow: usize, aStep: usize, adjacent: bool,
   b: usize, bCol: usize, bStep: usize, gathered: bool,
-  update: bool, alpha: T,
-): void {
+  epilogue: i32, alpha: T, hDelta: usize, bad: v128,
+): v128 {
   const S = <usize>sizeof<T>();
   const ldc = <usize>n * S;
   const cj = c + <usize>j * S;
   const bj = b + <usize>j * bCol;
   for (let i = 0; i < m; i += 4) {
-    tile<T>(width, cj + <usize>i * ldc, ldc, min(4, m - i), k, a + <usize>(i >> 2) * aBlock, aRow, aStep, adjacent, bj, bCol, bStep, gathered, update, alpha);
+    bad = tile<T>(width, cj + <usize>i * ldc, ldc, min(4, m - i), k, a + <usize>(i >> 2) * aBlock, aRow, aStep, adjacent, bj, bCol, bStep, gathered, epilogue, alpha, hDelta, bad);
   }
+  return bad;
 }
 
 // C[m×n] = Σ_p A(i, p)·B(p, j), A and B addressed as the header says. Column blocks outside (as wide
@@ -154,16 +180,17 @@ const GATHERED: bool = true;
   c: usize, m: i32, n: i32, k: i32,
   a: usize, aBlock: usize, aRow: usize, aStep: usize, adjacent: bool,
   b: usize, bCol: usize, bStep: usize, gathered: bool,
-  update: bool = false, alpha: T = <T>0,
-): void {
+  epilogue: i32 = STORE, alpha: T = <T>0, hDelta: usize = 0, bad: v128 = v128.splat<T>(<T>0),
+): v128 {
   const L = 16 / sizeof<T>();
   let j = 0;
-  for (; j + 2 * L <= n; j += 2 * L) columnBlock<T>(TWO, j, c, m, n, k, a, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered, update, alpha);
+  for (; j + 2 * L <= n; j += 2 * L) bad = columnBlock<T>(TWO, j, c, m, n, k, a, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered, epilogue, alpha, hDelta, bad);
   if (j + L <= n) {
-    columnBlock<T>(ONE, j, c, m, n, k, a, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered, update, alpha);
+    bad = columnBlock<T>(ONE, j, c, m, n, k, a, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered, epilogue, alpha, hDelta, bad);
     j += L;
   }
-  for (; j < n; j++) columnBlock<T>(LANE, j, c, m, n, k, a, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered, update, alpha);
+  for (; j < n; j++) bad = columnBlock<T>(LANE, j, c, m, n, k, a, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered, epilogue, alpha, hDelta, bad);
+  return bad;
 }
 
 // The same, one 4-row block of C at a time, so that the block's A stays in L1 while B streams past
@@ -174,14 +201,15 @@ const GATHERED: bool = true;
   c: usize, m: i32, n: i32, k: i32,
   a: usize, aBlock: usize, aRow: usize, aStep: usize, adjacent: bool,
   b: usize, bCol: usize, bStep: usize, gathered: bool,
+  epilogue: i32 = STORE, hDelta: usize = 0,
 ): void {
   const ldc = <usize>n * sizeof<T>();
   for (let i = 0; i < m; i += 4) {
     const rows = min(4, m - i);
     const ci = c + <usize>i * ldc;
     const ai = a + <usize>(i >> 2) * aBlock;
-    if (adjacent && rows < 4) sweep<T>(ci, rows, n, k, ai, aBlock, aRow, aStep, STRIDED, b, bCol, bStep, gathered);
-    else sweep<T>(ci, rows, n, k, ai, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered);
+    if (adjacent && rows < 4) sweep<T>(ci, rows, n, k, ai, aBlock, aRow, aStep, STRIDED, b, bCol, bStep, gathered, epilogue, <T>0, hDelta);
+    else sweep<T>(ci, rows, n, k, ai, aBlock, aRow, aStep, adjacent, b, bCol, bStep, gathered, epilogue, <T>0, hDelta);
   }
 }
 
@@ -204,13 +232,23 @@ export function gemm_nt<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32)
   sweepRowBlocks<T>(c, m, n, k, a, 4 * K, K, S, STRIDED, b, K, S, GATHERED);
 }
 
+// gemm_nt's sweep, each C element stored as +0 where H (laid out as C, at h) is negative.
+export function gemm_nt_mask<T>(c: usize, a: usize, b: usize, h: usize, m: i32, k: i32, n: i32): void {
+  const S = <usize>sizeof<T>();
+  const K = <usize>k * S;
+  sweepRowBlocks<T>(c, m, n, k, a, 4 * K, K, S, STRIDED, b, K, S, GATHERED, MASK, h - c);
+}
+
 export function gemm_pn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void {
   const S = <usize>sizeof<T>();
   sweep<T>(c, m, n, k, a, <usize>lda * S, S, 4 * S, ADJACENT, b, S, <usize>n * S, CONTIGUOUS);
 }
 
 // gemm_pn's sweep, adding alpha times each sum to C (C += alpha·A·B) instead of overwriting it.
-export function gemm_pn_acc<T>(c: usize, a: usize, b: usize, alpha: T, m: i32, k: i32, n: i32, lda: i32): void {
+// Returns whether every new C value is finite (false may also mean an unstored lane was not: the
+// caller then scans C).
+export function gemm_pn_acc<T>(c: usize, a: usize, b: usize, alpha: T, m: i32, k: i32, n: i32, lda: i32): bool {
   const S = <usize>sizeof<T>();
-  sweep<T>(c, m, n, k, a, <usize>lda * S, S, 4 * S, ADJACENT, b, S, <usize>n * S, CONTIGUOUS, true, alpha);
+  const bad = sweep<T>(c, m, n, k, a, <usize>lda * S, S, 4 * S, ADJACENT, b, S, <usize>n * S, CONTIGUOUS, ACC, alpha);
+  return !v128.any_true(v128.ne<T>(bad, bad));
 }

@@ -1,7 +1,5 @@
 // node scripts/gram-bench.mjs [--numpy-gram FILE.py] [--quick]: the 500-iteration seed run, direct
-// against gram, f64/f32, SIMD/FMA, 1/2 threads (2 threads with the h update split or, the default,
-// not), side by
-// side in one tinybench run, and numpy's time for the program as written (bench/numpy_twolayer.py,
+// against gram, f64/f32, SIMD/FMA, 1/2 threads, side by side in one tinybench run, and numpy's time for the program as written (bench/numpy_twolayer.py,
 // one OpenBLAS thread) and, given a script printing {"f64": [seconds…], "f32": […]}, for its Gram
 // form. Each configuration's losses are checked against numpy's fixture before it is timed. A task
 // starts from the seed's weights (restored before it, untimed) and ends by reading w1, so a gram run
@@ -13,7 +11,6 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { Bench } from "tinybench";
 import { TwoLayerNet } from "../dist/index.js";
-import { splitGram } from "../dist/threads/threaded-kernels.js";
 
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
@@ -27,23 +24,21 @@ const CONFIGS = [
   { algorithm: "gram", dtype: "f64" },
   { algorithm: "gram", dtype: "f64", fma: true },
   { algorithm: "gram", dtype: "f64", threads: 2 },
-  { algorithm: "gram", dtype: "f64", threads: 2, split: true },
   { algorithm: "gram", dtype: "f64", threads: 2, fma: true },
   { algorithm: "direct", dtype: "f32" },
   { algorithm: "gram", dtype: "f32" },
   { algorithm: "gram", dtype: "f32", fma: true },
   { algorithm: "gram", dtype: "f32", threads: 2 },
 ];
-const label = ({ split, ...c }) => `${c.algorithm} ${c.dtype}${c.simd === false ? " scalar" : ""}${c.fma ? " fma" : ""}${c.threads ? ` ${c.threads} threads${split ? " (h update split)" : ""}` : ""}`;
+const label = (c) => `${c.algorithm} ${c.dtype}${c.simd === false ? " scalar" : ""}${c.fma ? " fma" : ""}${c.threads ? ` ${c.threads} threads` : ""}`;
 
 const bench = new Bench({ time: quick ? 300 : 3000, warmupTime: quick ? 100 : 500, iterations: 10 });
 const nets = [];
 for (const config of CONFIGS) {
-  const { split, ...options } = config;
-  const net = await TwoLayerNet.create(options);
+  const net = await TwoLayerNet.create(config);
   nets.push(net);
   const [w1, w2] = [net.w1.slice(), net.w2.slice()];
-  const reset = () => { net.w1.set(w1); net.w2.set(w2); splitGram(split === true); };
+  const reset = () => { net.w1.set(w1); net.w2.set(w2); };
   const run = async () => {
     const result = await net.train();
     void net.w1[0];

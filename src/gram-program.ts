@@ -11,7 +11,10 @@ import { FORWARD_BACKWARD, UPDATE, type ProgramMatrix, type ProgramSizes } from 
 /** A matrix of the Gram form, by its name in the numpy lines. */
 export type GramMatrix = ProgramMatrix | "K" | "S" | "w1_0" | "h_next";
 
-/** One kernel call of the Gram form; the update's take the learning rate. */
+/**
+ * One kernel call of the Gram form; the update's take the learning rate. The loss line returns the
+ * loss, the h update the index of the first non-finite element of the next h (or −1).
+ */
 export interface GramLine {
   readonly numpy: readonly string[];
   readonly writes: GramMatrix;
@@ -29,11 +32,17 @@ export const GRAM_BASE: readonly GramLine[] = [
 
 /**
  * Forward and backward pass: the loss, grad_w2 and grad_h (grad_w1 = x.T.dot(grad_h) is computed
- * when read, GRAM_READ). h is the one the last update carried; the rest is the program's own lines.
+ * when read, GRAM_READ). h is the one the last update carried; the rest is the program's own lines,
+ * but for grad_h's three, which are one kernel here (the ReLU mask applied as the product is stored).
  */
 export const GRAM_FORWARD_BACKWARD: readonly GramLine[] = [
   { numpy: ["h = h_next  # = x.dot(w1), carried by the update"], writes: "h", run: (_, b) => b.h.array.set(b.hNext.array) },
-  ...FORWARD_BACKWARD.filter((line) => line.writes !== "h" && line.writes !== "grad_w1"),
+  ...FORWARD_BACKWARD.filter((line) => !["h", "grad_h_relu", "grad_h", "grad_w1"].includes(line.writes)),
+  {
+    numpy: ["grad_h_relu = grad_y_pred.dot(w2.T)", "grad_h = grad_h_relu.copy()", "grad_h[h < 0] = 0"],
+    writes: "grad_h",
+    run: (k, b, { n, hidden, dOut }) => k.gemm_nt_mask(b.gradH, b.gradYPred, b.w2, b.h, n, dOut, hidden),
+  },
 ];
 
 /** The update: the next pass's h, S, and w2 as the program updates it. */

@@ -90,8 +90,7 @@ export class GramState {
       if (i >= 0) return `w2[${i}] ${pythonFloat(sgdResult(dtype, b.w2.array, b.gradW2.array, lr, i))}`;
       i = k.sgd_check(b.s, b.gradH, -lr, n * hidden);
       if (i >= 0) return `w1 through the Gram form's S[${i}] ${pythonFloat(sgdResult(dtype, b.s.array, b.gradH.array, -lr, i))} (w1 = w1₀ − xᵀ·S)`;
-      hLine.run(k, b, sizes, lr);
-      i = k.first_non_finite(b.hNext, n * hidden);
+      i = hLine.run(k, b, sizes, lr) as number;
       if (i >= 0) {
         const value = b.hNext.array[i];
         // Rebuild the next h from the unchanged weights: x·w1, w1 materialized.

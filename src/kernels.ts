@@ -80,14 +80,17 @@ export interface Kernels {
 
 /**
  * The kernels the Gram form adds (src/gram-program.ts), with the same conventions: outputs first,
- * sizes in elements (each ≥ 1). Contracts above the AssemblyScript kernels (assembly/gemm-exports.ts,
- * assembly/finite.ts); the plain TypeScript ones are in src/js-gram-kernels.ts.
+ * sizes in elements (each ≥ 1). Contracts above the AssemblyScript kernels (assembly/gemm-exports.ts);
+ * the plain TypeScript ones are in src/js-gram-kernels.ts.
  */
 export interface GramKernels {
-  /** C[m×n] += alpha·(A·B[k×n]), A given as pack_panels' panels of an m×k matrix. */
-  gemm_pn_acc(c: Block, panels: Block, b: Block, alpha: number, m: number, k: number, n: number): void;
-  /** The first i whose a[i] is NaN or ±Infinity, or −1. */
-  first_non_finite(a: Block, len: number): number;
+  /**
+   * C[m×n] += alpha·(A·B[k×n]), A given as pack_panels' panels of an m×k matrix; returns the first i
+   * whose new C[i] is NaN or ±Infinity, or −1.
+   */
+  gemm_pn_acc(c: Block, panels: Block, b: Block, alpha: number, m: number, k: number, n: number): number;
+  /** C[m×n] = A[m×k]·Bᵀ (B stored n×k) as gemm_nt, then +0 where H[m×n] < 0 as relu_backward. */
+  gemm_nt_mask(c: Block, a: Block, b: Block, h: Block, m: number, k: number, n: number): void;
 }
 
 /** Every kernel a network runs: the program's (Kernels) and the Gram form's. */

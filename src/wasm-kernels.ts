@@ -16,7 +16,7 @@ export function wasmFunctions(wasm: WasmExports, dtype: DType) {
     sgdCheck: wasm[`sgd_check_${dtype}`],
     accumulate: wasm[`accumulate_${dtype}`],
     pnAcc: wasm[`gemm_pn_acc_${dtype}`],
-    firstNonFinite: wasm[`first_non_finite_${dtype}`],
+    ntMask: wasm[`gemm_nt_mask_${dtype}`],
   };
 }
 
@@ -39,6 +39,6 @@ export function wasmKernels(wasm: WasmExports, dtype: DType): NetKernels {
     sgd: (w, g, lr, len) => f.sgd(w.offset, g.offset, lr, len),
     sgd_check: (w, g, lr, len) => f.sgdCheck(w.offset, g.offset, lr, len),
     gemm_pn_acc: (c, panels, b, alpha, m, k, n) => f.pnAcc(c.offset, panels.offset, b.offset, alpha, m, k, n),
-    first_non_finite: (a, len) => f.firstNonFinite(a.offset, len),
+    gemm_nt_mask: (c, a, b, h, m, k, n) => f.ntMask(c.offset, a.offset, b.offset, h.offset, m, k, n),
   };
 }

@@ -1,4 +1,4 @@
-// The Gram form's kernels (gemm_pn_acc, first_non_finite), every build (SIMD, scalar, FMA, threads,
+// The Gram form's kernels (gemm_pn_acc with its check of the new C, gemm_nt_mask), every build (SIMD, scalar, FMA, threads,
 // threads-FMA, and the SIMD and scalar debug builds with asserts on), both dtypes, against the plain
 // TypeScript reference (src/js-gram-kernels.ts) on odd shapes, with guard values around every buffer;
 // and the reference itself against the textbook loops.
@@ -70,7 +70,7 @@ describe.each(ALL_BUILDS)("%s build", (build) => {
           const P = guardedBlock(w, dtype, randomValues(8, panelsLength(m, k), dtype));
           kernels.pack_panels(P, A, m, k);
           const panels = Array.from(P.array);
-          kernels.gemm_pn_acc(C, P, B, alpha, m, k, n);
+          expect(kernels.gemm_pn_acc(C, P, B, alpha, m, k, n), `${shape}: every new C is finite`).toBe(-1);
           const want = referenceAcc(dtype, c0, a, b, alpha, m, k, n);
           // Without FMA every build is the reference bit for bit, in both dtypes.
           if (exact(build)) expectSame(C.array, want, shape);
@@ -114,28 +114,62 @@ describe.each(ALL_BUILDS)("%s build", (build) => {
       [A, B, P].forEach((X) => X.free());
     });
 
-    it("first_non_finite finds the first NaN, +Infinity or −Infinity on every tail (or −1), as the reference, writing nothing", async () => {
+    it("gemm_pn_acc returns the first C index that is NaN or ±Infinity after the update (or −1), on every tail, as the reference", async () => {
       const w = await wasm(build);
       const kernels = wasmKernels(w, dtype);
-      for (const len of [1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 31, 6400]) {
-        const clean = randomValues(len, len, dtype, 1e30);
-        const cases: [string, number[]][] = [["finite", clean]];
+      const big = dtype === "f64" ? 1e300 : 1e38;
+      for (const [m, k, n] of [[1, 1, 1], [1, 2, 3], [3, 2, 1], [5, 3, 7], [7, 5, 9], [13, 4, 17], [64, 64, 100]]) {
+        const len = m * n;
+        const [a, b, clean] = [randomValues(m + 5, m * k, dtype), randomValues(n + 6, k * n, dtype), randomValues(len, len, dtype)];
+        const cases: [string, number[], number[]][] = [["finite", clean, b]];
         for (const at of new Set([0, Math.floor(len / 2), len - 1])) {
           for (const bad of [NaN, Infinity, -Infinity]) {
-            const values = clean.slice();
-            values[at] = bad;
-            if (at + 1 < len) values[len - 1] = NaN; // a later one must not be the answer
-            cases.push([`${bad} at ${at}`, values]);
+            const c0 = clean.slice();
+            c0[at] = bad;
+            if (at + 1 < len) c0[len - 1] = NaN; // a later one must not be the answer
+            cases.push([`C ${bad} at ${at}`, c0, b]);
           }
         }
-        for (const [what, values] of cases) {
-          const X = guardedBlock(w, dtype, values);
-          const label = `${build} ${dtype} len=${len} ${what}`;
-          expect(kernels.first_non_finite(X, len), label).toBe(gram.first_non_finite(typed(dtype, values), len));
-          expectSame(X.array, typed(dtype, values), `${label}: read only`);
-          X.checkGuards(label);
-          X.free();
+        // A product that overflows: B's column n − 1 so large that C's last column does.
+        cases.push(["overflow in the last column", clean, b.map((v, e) => (e % n === n - 1 ? Math.sign(v || 1) * big : v))]);
+        for (const [what, c0, bValues] of cases) {
+          const label = `${build} ${dtype} m=${m} k=${k} n=${n} ${what}`;
+          const [A, B, C] = [guardedBlock(w, dtype, a), guardedBlock(w, dtype, bValues), guardedBlock(w, dtype, c0)];
+          const P = guardedBlock(w, dtype, new Array(panelsLength(m, k)).fill(0));
+          kernels.pack_panels(P, A, m, k);
+          const want = typed(dtype, c0);
+          const wantIndex = gram.gemm_pn_acc(want, P.array, typed(dtype, bValues), 1e10, m, k, n, typed(dtype, new Array(n).fill(0)));
+          expect(kernels.gemm_pn_acc(C, P, B, 1e10, m, k, n), label).toBe(wantIndex);
+          if (what === "finite") expect(wantIndex, label).toBe(-1);
+          else expect(wantIndex, label).toBeGreaterThanOrEqual(0);
+          [A, B, C, P].forEach((X) => X.checkGuards(label));
+          [A, B, C, P].forEach((X) => X.free());
         }
+      }
+    });
+
+    it(`gemm_nt_mask is the build's gemm_nt then relu_backward, bit for bit, on ${SHAPES.length} shapes (and the reference's where the build is exact)`, async () => {
+      const w = await wasm(build);
+      const kernels = wasmKernels(w, dtype);
+      for (const [m, k, n] of SHAPES) {
+        const shape = `${build} ${dtype} gemm_nt_mask m=${m} k=${k} n=${n}`;
+        // H with negatives, +0, −0 and NaN (only h < 0 is masked, as numpy's grad_h[h < 0] = 0).
+        const h = randomValues(m + n + 3, m * n, dtype).map((v, e) => (e % 7 === 0 ? 0 : e % 7 === 1 ? -0 : e % 11 === 2 ? NaN : v));
+        const [a, b] = [randomValues(m * 100 + k, m * k, dtype), randomValues(n * 100 + k, n * k, dtype)];
+        const [A, B, H] = [guardedBlock(w, dtype, a), guardedBlock(w, dtype, b), guardedBlock(w, dtype, h)];
+        const [C, D] = [guardedBlock(w, dtype, randomValues(9, m * n, dtype)), guardedBlock(w, dtype, new Array(m * n).fill(0))];
+        kernels.gemm_nt_mask(C, A, B, H, m, k, n);
+        kernels.gemm_nt(D, A, B, m, k, n);
+        kernels.relu_backward(D, H, m * n);
+        expectSame(C.array, D.array, shape);
+        if (exact(build) && dtype === "f64") {
+          const want = new Float64Array(m * n);
+          gram.gemm_nt_mask(want, Float64Array.from(a), Float64Array.from(b), Float64Array.from(h), m, k, n);
+          expectSame(C.array, want, `${shape}: the reference`);
+        }
+        expectSame(H.array, typed(dtype, h), `${shape}: H is read only`);
+        for (const [X, name] of [[A, "A"], [B, "B"], [C, "C"], [H, "H"]] as const) X.checkGuards(`${shape} ${name}`);
+        [A, B, C, D, H].forEach((X) => X.free());
       }
     });
   });

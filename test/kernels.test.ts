@@ -326,8 +326,8 @@ function badCalls(w: WasmExports) {
     { what: "accumulate with a past the end of memory", message: /accumulate: out or a is outside memory/, outside: true, call: () => w.accumulate_f64(c, end - 8, 2) },
     { what: "gemm_pn_acc with C on B", message: /gemm: C overlaps B/, call: () => w.gemm_pn_acc_f64(b, panels, b, 0.5, 3, k, n) },
     { what: "gemm_pn_acc with B past the end of memory", message: /gemm: B is outside memory/, outside: true, call: () => w.gemm_pn_acc_f64(c, panels, end - 8, 0.5, m, k, n) },
-    { what: "first_non_finite with len = 0", message: /first_non_finite: len must be >= 1/, call: () => w.first_non_finite_f64(a, 0) },
-    { what: "first_non_finite past the end of memory", message: /first_non_finite: a is outside memory/, outside: true, call: () => w.first_non_finite_f64(end - 8, 2) },
+    { what: "gemm_nt_mask with C on H", message: /gemm: C overlaps H/, call: () => w.gemm_nt_mask_f64(c, a, b, c + 8, m, k, n) },
+    { what: "gemm_nt_mask with H past the end of memory", message: /gemm: H is outside memory/, outside: true, call: () => w.gemm_nt_mask_f64(c, a, b, end - 8, m, k, n) },
     { what: "take_chunk for thread t = threads", message: /take_chunk: t must be in \[0, threads\)/, call: () => w.take_chunk(counters, 4, 2, 2) },
   ];
   return { calls, free: () => blocks.forEach((X) => X.free()) };

@@ -44,8 +44,10 @@ type Gemm = (c: number, a: number, b: number, m: number, k: number, n: number) =
 /** A product taking a stride as its last argument: lda of A's panels (gemm_pn) or of A's rows (gemm_tn). */
 export type GemmStrided = (c: number, a: number, b: number, m: number, k: number, n: number, lda: number) => void;
 
-/** C += alpha·A·B with A as pack_panels' panels (gemm_pn_acc: the Gram form's h update). */
-export type GemmAcc = (c: number, a: number, b: number, alpha: number, m: number, k: number, n: number) => void;
+/** C += alpha·A·B with A as pack_panels' panels (gemm_pn_acc: the Gram form's h update); returns the first non-finite C index or −1. */
+export type GemmAcc = (c: number, a: number, b: number, alpha: number, m: number, k: number, n: number) => number;
+/** C = A·Bᵀ, then +0 where H < 0 (gemm_nt_mask: the Gram form's grad_h). */
+export type GemmMask = (c: number, a: number, b: number, h: number, m: number, k: number, n: number) => void;
 
 /**
  * The raw exports of a build, as assembly/index.ts declares them (pointers are byte addresses). Every
@@ -78,8 +80,8 @@ export interface WasmExports {
   sgd_check_f32(w: number, g: number, lr: number, len: number): number;
   gemm_pn_acc_f64: GemmAcc;
   gemm_pn_acc_f32: GemmAcc;
-  first_non_finite_f64(a: number, len: number): number;
-  first_non_finite_f32(a: number, len: number): number;
+  gemm_nt_mask_f64: GemmMask;
+  gemm_nt_mask_f32: GemmMask;
   accumulate_f64(out: number, a: number, len: number): void;
   accumulate_f32(out: number, a: number, len: number): void;
   /** The next chunk of a threaded job for thread t, or −1 (assembly/threads.ts); counters is a byte address. */
@@ -92,7 +94,7 @@ export interface WasmExports {
 export const EXPORTED_FUNCTIONS = [
   "heap_alloc", "heap_free", "take_chunk", "build_features",
   ...(["f64", "f32"] as const).flatMap((t) =>
-    ["gemm_nn", "gemm_tn", "gemm_nt", "gemm_pn", "pack_panels", "relu_forward", "relu_backward", "sse_loss_grad", "sgd", "sgd_check", "accumulate", "gemm_pn_acc", "first_non_finite"].map((k) => `${k}_${t}`),
+    ["gemm_nn", "gemm_tn", "gemm_nt", "gemm_pn", "pack_panels", "relu_forward", "relu_backward", "sse_loss_grad", "sgd", "sgd_check", "accumulate", "gemm_pn_acc", "gemm_nt_mask"].map((k) => `${k}_${t}`),
   ),
 ] as const;
 

@@ -21,7 +21,7 @@ import { CONTROL, QUIT, ROW_FLOATS, rowsByte, workerSource, type WorkerInit } fr
 const SPIN = 5_000;
 
 /** The export names a chunk may run, indexed by op. */
-export const OPS = ["gemm_pn_f64", "gemm_pn_f32", "gemm_tn_f64", "gemm_tn_f32", "sgd_f64", "sgd_f32", "gemm_pn_acc_f64", "gemm_pn_acc_f32"] as const;
+export const OPS = ["gemm_pn_f64", "gemm_pn_f32", "gemm_tn_f64", "gemm_tn_f32", "sgd_f64", "sgd_f32"] as const;
 export type Op = (typeof OPS)[number];
 
 /** `threads − 1` workers on one shared memory, the control block they watch, and the scratch the jobs use. */

@@ -11,12 +11,11 @@
 // - grad_w1 = xᵀ·grad_h (gemm_tn): C = 4T ranges of w1's rows (multiples of 4), each element summed
 //   exactly as on one thread.
 // - sgd: C = 4T ranges of [w1 | w2], element-wise as on one thread.
-// - The Gram form's h −= lr·K·grad_h (gemm_pn_acc): C = min(4T, ⌈N/4⌉) ranges of h's rows (multiples
-//   of 4, K's panels), each element computed exactly as on one thread — only when SPLIT_GRAM is
-//   on, which it is not by default: at the tutorial's sizes (64×64×100, about 40 µs on one thread)
-//   two threads made it 3× slower on the 2-core machine README's Speed section names, so the
-//   threaded builds run it on the main thread (scripts/gram-bench.mjs measures both).
-// Everything else (the small products, ReLU, the loss) runs on the main thread.
+// Everything else runs on the main thread: the small products, ReLU, the loss, and all of the Gram
+// form's kernels. Its largest, h −= lr·K·grad_h (64×64×100 at the tutorial's sizes, about 40 µs on one
+// thread), was split by rows over two threads in the previous round: 3× slower on one day of the
+// 2-core machine README's Speed section names, no faster on another (45.1 against 45.4 ms for the
+// seed run), so the split was removed.
 import type { LoadedBuild } from "../builds/builds.js";
 import { DTYPES, panelsLength, type Block, type DType, type NetKernels } from "../kernels.js";
 import { wasmFunctions, wasmKernels } from "../wasm-kernels.js";
@@ -25,13 +24,6 @@ import type { Op, ThreadPool } from "./pool.js";
 /** Below these sizes a job runs on the main thread alone: waking workers would cost more than it saves. */
 const MIN_SPLIT_MACS = 1 << 18;
 const MIN_SPLIT_ELEMENTS = 1 << 15;
-/** Whether the Gram form's h update is split over the threads (off: see the comment at the top). */
-let SPLIT_GRAM = false;
-/** For measuring (scripts/gram-bench.mjs) and testing the split: split the h update over the threads or not. */
-export function splitGram(on: boolean): void {
-  SPLIT_GRAM = on;
-}
-
 /** How many partial products of h a job on `threads` threads needs: one per K range but the first. */
 export function partialCount(threads: number): number {
   return 2 * threads - 1;
@@ -46,7 +38,6 @@ export function threadedKernels(loaded: LoadedBuild, dtype: DType, pool: ThreadP
   const pnOp: Op = `gemm_pn_${dtype}`;
   const tnOp: Op = `gemm_tn_${dtype}`;
   const sgdOp: Op = `sgd_${dtype}`;
-  const accOp: Op = `gemm_pn_acc_${dtype}`;
   const partialBytes = (m: number, n: number) => Math.ceil((m * n * S) / 16) * 16;
   return {
     ...one,
@@ -72,14 +63,6 @@ export function threadedKernels(loaded: LoadedBuild, dtype: DType, pool: ThreadP
       if (m * k * n < MIN_SPLIT_MACS || C < 2) return one.gemm_tn(c, a, b, m, k, n);
       const row = (i: number) => Math.min(m, 4 * Math.floor((i * quads) / C));
       for (let i = 0; i < C; i++) pool.chunk(i, tnOp, c.offset + row(i) * n * S, a.offset + row(i) * S, b.offset, row(i + 1) - row(i), k, n, m);
-      pool.run(C);
-    },
-    gemm_pn_acc(c: Block, panels: Block, b: Block, alpha: number, m: number, k: number, n: number) {
-      const quads = Math.ceil(m / 4);
-      const C = Math.min(4 * T, quads);
-      if (!SPLIT_GRAM || m * k * n < MIN_SPLIT_MACS || C < 2) return one.gemm_pn_acc(c, panels, b, alpha, m, k, n);
-      const row = (i: number) => Math.min(m, 4 * Math.floor((i * quads) / C));
-      for (let i = 0; i < C; i++) pool.chunk(i, accOp, c.offset + row(i) * n * S, panels.offset + row(i) * k * S, b.offset, alpha, row(i + 1) - row(i), k, n);
       pool.run(C);
     },
     sgd(w: Block, g: Block, lr: number, len: number) {
