@@ -5,21 +5,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { launchChromium, newPage, prepared, repo, runOk, serveStatic } from "./lib.mjs";
+import { buildDemoSite, launchChromium, newPage, prepared, serveStatic } from "./lib.mjs";
 
-const { app, work } = prepared();
+const { work } = prepared();
 const RUN_TIMEOUT = 180_000;
 let context;
 let server;
 
 before(async () => {
-  const site = join(work, "bench-site");
-  await runOk(process.execPath, [join(repo, "node_modules/vite/bin/vite.js"), "build", "--config", join(repo, "web/vite.config.ts"), "--outDir", site, "--emptyOutDir"], {
-    cwd: repo,
-    env: { TWOLAYER_PACKAGE: join(app, "node_modules", "twolayer") },
-    timeout: 120_000,
-  });
-  server = await serveStatic(site, { isolated: true });
+  server = await serveStatic(await buildDemoSite(join(work, "bench-site")), { isolated: true });
   context = await launchChromium(work);
 });
 

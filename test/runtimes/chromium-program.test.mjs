@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { paletteCompress } from "./png.mjs";
-import { launchChromium, newPage as openPage, prepared, repo, runOk, sameBits, serveStatic } from "./lib.mjs";
+import { buildDemoSite, launchChromium, newPage as openPage, prepared, repo, sameBits, serveStatic } from "./lib.mjs";
 
 const { app, work } = prepared();
 const { TwoLayerNet, train, pythonFloat, PROGRAM } = await import(pathToFileURL(join(app, "node_modules/twolayer/dist/entry-node.js")).href);
@@ -20,13 +20,7 @@ let context;
 let site;
 
 before(async () => {
-  const out = join(work, "web-program-dist");
-  await runOk(process.execPath, [join(repo, "node_modules/vite/bin/vite.js"), "build", "--config", join(repo, "web/vite.config.ts"), "--outDir", out, "--emptyOutDir"], {
-    cwd: repo,
-    env: { TWOLAYER_PACKAGE: join(app, "node_modules", "twolayer") },
-    timeout: 120_000,
-  });
-  site = await serveStatic(out, { isolated: true });
+  site = await serveStatic(await buildDemoSite(join(work, "web-program-dist")), { isolated: true });
   context = await launchChromium(work);
 });
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { here, launchChromium, newPage as openPage, prepared, readmeSnippet, repo, runOk, sameBits, serveStatic } from "./lib.mjs";
+import { buildDemoSite, here, launchChromium, newPage as openPage, prepared, readmeSnippet, repo, runOk, sameBits, serveStatic } from "./lib.mjs";
 
 const { app, work, node } = prepared();
 const artifacts = join(here, "artifacts");
@@ -31,12 +31,7 @@ describe("the demo page", () => {
   let plain;
 
   before(async () => {
-    // npm run web:build, but against the installed tarball instead of this repository.
-    await runOk(process.execPath, [join(repo, "node_modules/vite/bin/vite.js"), "build", "--config", join(repo, "web/vite.config.ts"), "--outDir", site, "--emptyOutDir"], {
-      cwd: repo,
-      env: { TWOLAYER_PACKAGE: join(app, "node_modules", "twolayer") },
-      timeout: 120_000,
-    });
+    await buildDemoSite(site);
     isolated = await serveStatic(site, { isolated: true });
     plain = await serveStatic(site, { isolated: false });
   });

@@ -113,6 +113,20 @@ const TYPES = {
 };
 
 /**
+ * Builds the demo (web/: the page, the bench page) into `out` as `npm run web:build` does, but
+ * against the packed tarball that `prepared()` installed instead of this repository. Returns `out`.
+ */
+export async function buildDemoSite(out) {
+  const { app } = prepared();
+  await runOk(process.execPath, [join(repo, "node_modules/vite/bin/vite.js"), "build", "--config", join(repo, "web/vite.config.ts"), "--outDir", out, "--emptyOutDir"], {
+    cwd: repo,
+    env: { TWOLAYER_PACKAGE: join(app, "node_modules", "twolayer") },
+    timeout: 120_000,
+  });
+  return out;
+}
+
+/**
  * Serves `root` on 127.0.0.1 (a free port) with the right Content-Type (application/wasm for .wasm)
  * and, when `isolated`, the COOP/COEP headers that make the page cross-origin isolated.
  */
