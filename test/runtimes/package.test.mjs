@@ -27,11 +27,11 @@ const EXPECTED = {
 const BUILDS = ["fma", "scalar", "simd", "threads", "threads-fma"]; // BUILD_FILES in src/loader.ts
 
 // What one install may weigh: the tarball (gzip) and the files it unpacks to. Measured 2026-12-02
-// (npm pack --dry-run --json): 280 kB packed, 732 kB unpacked — dist/ with the files, CLI, bench and
-// Gram form, five wasm builds (~23 kB each), README (66 kB) and its three images (the demo's two
-// 256-colour screenshots, 82 kB, and the loss plot, 20 kB), which npm's page can only show from the
-// package's own files. The budget leaves room for growth, not for a stray folder or a full-colour
-// screenshot.
+// (npm pack --dry-run --json): 287 kB packed, 757 kB unpacked — dist/ with the files, CLI, bench and
+// Gram form, five wasm builds (28 kB each, the scalar one 5 kB), README (69 kB) and its three images
+// (the demo's two 256-colour screenshots, 82 kB, and the loss plot, 20 kB), which npm's page can only
+// show from the package's own files. The budget leaves room for growth, not for a stray folder or a
+// full-colour screenshot.
 const BUDGET = { packed: 300_000, unpacked: 780_000 };
 
 describe("the tarball", () => {
