@@ -1,7 +1,7 @@
-// The Gram form's kernels (gemm_pn_acc with its check of the new C, gemm_nt_mask), every build (SIMD, scalar, FMA, threads,
-// threads-FMA, and the SIMD and scalar debug builds with asserts on), both dtypes, against the plain
-// TypeScript reference (src/js-gram-kernels.ts) on odd shapes, with guard values around every buffer;
-// and the reference itself against the textbook loops.
+// The Gram form's kernels (gemm_pn_acc with its check of the new C, gemm_nt_mask), every build (SIMD,
+// scalar, FMA, threads, threads-FMA, and the SIMD and scalar debug builds with asserts on), both
+// dtypes, against the plain TypeScript reference (src/js-gram-kernels.ts) on odd shapes, with guard
+// values around every buffer; and the reference itself against the textbook loops.
 import { describe, expect, it } from "vitest";
 import * as gram from "../src/js-gram-kernels.js";
 import * as ref from "../src/js-kernels.js";
