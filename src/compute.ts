@@ -1,6 +1,7 @@
 // What one network computes with: its kernels (the plain TypeScript ones, a wasm build's, or a
 // threaded build's on a pool of workers), the memory its arena lives in, and what that means for the
 // run (RunInfo). Made from the validated options; the builds themselves are chosen in builds/choose.ts.
+import type { WasmExports } from "./builds/builds.js";
 import { chooseBuilds } from "./builds/choose.js";
 import { loadedBuild } from "./builds/load.js";
 import { jsGramKernels } from "./js-gram-kernels.js";
@@ -35,6 +36,8 @@ export interface Compute extends Omit<RunInfo, "algorithmUsed"> {
   scratchSpace(): Space;
   /** Ends the compute's workers and returns their memory (networks call it from dispose()). Idempotent. */
   dispose(): void;
+  /** With threads: the pool and the threaded build's exports (the Gram form's parts run on them). */
+  readonly threaded?: { readonly pool: ThreadPool; readonly exports: WasmExports };
 }
 
 /**
@@ -64,6 +67,7 @@ export async function openCompute(options: ComputeOptions): Promise<Compute> {
         fmaUsed: choice.fma,
         fallbacks,
         dispose: () => pool.close(),
+        threaded: { pool, exports: loaded.exports },
       };
     } catch (error) {
       fallbacks.push(choice.threadsFallback(error instanceof Error ? error.message : String(error)));

@@ -30,19 +30,44 @@ export const GRAM_BASE: readonly GramLine[] = [
   { numpy: ["h_next = x.dot(w1_0)"], writes: "h_next", run: (k, b, { n, dIn, hidden }) => k.gemm_nn(b.hNext, b.xUsed, b.w1Base, n, dIn, hidden) },
 ];
 
-/**
- * Forward and backward pass: the loss, grad_w2 and grad_h (grad_w1 = x.T.dot(grad_h) is computed
- * when read, GRAM_READ). h is the one the last update carried; the rest is the program's own lines,
- * but for grad_h's three, which are one kernel here (the ReLU mask applied as the product is stored).
- */
-export const GRAM_FORWARD_BACKWARD: readonly GramLine[] = [
-  { numpy: ["h = h_next  # = x.dot(w1), carried by the update"], writes: "h", run: (_, b) => b.h.array.set(b.hNext.array) },
-  ...FORWARD_BACKWARD.filter((line) => !["h", "grad_h_relu", "grad_h", "grad_w1"].includes(line.writes)),
+const programLine = (writes: ProgramMatrix) => FORWARD_BACKWARD.find((line) => line.writes === writes)!;
+
+// Forward and backward pass: the loss, grad_w2 and grad_h (grad_w1 = x.T.dot(grad_h) is computed
+// when read, GRAM_READ). h is the one the last update carried; the rest is the program's own lines,
+// but for grad_h's three, which are one kernel here (the ReLU mask applied as the product is stored).
+// Every line but the loss's is a sum over one hidden unit's column of h (or row of w2), so threads
+// can run them each on their own hidden units (threads/gram-parts.ts): hence the three groups.
+
+/** The pass up to y_pred. */
+export const GRAM_FORWARD: readonly GramLine[] = [
+  { numpy: ["h = h_next  # = x.dot(w1), carried by the update"], writes: "h", run: (k, b, { n, hidden }) => k.copy(b.h, b.hNext, n * hidden) },
+  programLine("h_relu"),
+  programLine("y_pred"),
+];
+
+/** The loss and grad_y_pred, over the whole of y_pred. */
+export const GRAM_LOSS: GramLine = programLine("grad_y_pred");
+
+/** grad_w2 and grad_h. */
+export const GRAM_BACKWARD: readonly GramLine[] = [
+  programLine("grad_w2"),
   {
     numpy: ["grad_h_relu = grad_y_pred.dot(w2.T)", "grad_h = grad_h_relu.copy()", "grad_h[h < 0] = 0"],
     writes: "grad_h",
     run: (k, b, { n, hidden, dOut }) => k.gemm_nt_mask(b.gradH, b.gradYPred, b.w2, b.h, n, dOut, hidden),
   },
+];
+
+export const GRAM_FORWARD_BACKWARD: readonly GramLine[] = [...GRAM_FORWARD, GRAM_LOSS, ...GRAM_BACKWARD];
+
+/**
+ * What an update that must keep the weights finite checks before it changes them, in order: each
+ * returns the first index that the update would make NaN or ±Infinity, or −1 (the next h is
+ * checked by its own line, which returns the same).
+ */
+export const GRAM_UPDATE_CHECKS: readonly GramLine[] = [
+  { numpy: ["(w2 - learning_rate * grad_w2 is finite)"], writes: "w2", run: (k, b, { hidden, dOut }, lr) => k.sgd_check(b.w2, b.gradW2, lr, hidden * dOut) },
+  { numpy: ["(S + learning_rate * grad_h is finite)"], writes: "S", run: (k, b, { n, hidden }, lr) => k.sgd_check(b.s, b.gradH, -lr, n * hidden) },
 ];
 
 /** The update: the next pass's h, S, and w2 as the program updates it. */

@@ -3,12 +3,14 @@
 // program's. w1 and grad_w1 are materialized when read (a view valid until the next update); a write
 // through a w1 view handed out, or through x once x was handed out, is found by comparing with what
 // the state was built from, and re-bases the state (K and h recomputed, S = 0, w1₀ = the current
-// w1) before the next pass, update or read.
+// w1) before the next pass, update or read. On several threads the state and a pass's h, h_relu and
+// grad_h live in the threads' parts (threads/gram-parts.ts), made whole here when something reads them.
 import { pythonFloat } from "./format.js";
 import type { Block, DType, FloatArray, NetKernels } from "./kernels.js";
 import type { GramBlocks, NetBlocks } from "./layout.js";
-import { GRAM_BASE, GRAM_FORWARD_BACKWARD, GRAM_READ, GRAM_UPDATE, type GramLine } from "./gram-program.js";
+import { GRAM_BASE, GRAM_FORWARD_BACKWARD, GRAM_READ, GRAM_UPDATE, GRAM_UPDATE_CHECKS, type GramLine } from "./gram-program.js";
 import type { ProgramSizes } from "./program.js";
+import type { GramParts, GramRefusal } from "./threads/gram-parts.js";
 
 /** What w −= lr·g makes of w[i] in this dtype (the value a refused update names). */
 export function sgdResult(dtype: DType, w: FloatArray, g: FloatArray, lr: number, i: number): number {
@@ -21,6 +23,20 @@ function same(a: FloatArray, b: FloatArray): boolean {
   return true;
 }
 
+/** What the refused update would have made element i of `matrix`, in blocks b (a part's, on threads). */
+export function refusedValue(dtype: DType, matrix: GramRefusal["matrix"], b: NetBlocks & GramBlocks, i: number, lr: number): number {
+  if (matrix === "w2") return sgdResult(dtype, b.w2.array, b.gradW2.array, lr, i);
+  if (matrix === "S") return sgdResult(dtype, b.s.array, b.gradH.array, -lr, i);
+  return b.hNext.array[i];
+}
+
+/** The reason a refused update names ("w2[3] inf"). */
+function refusalReason({ matrix, index, value }: GramRefusal): string {
+  if (matrix === "w2") return `w2[${index}] ${pythonFloat(value)}`;
+  if (matrix === "S") return `w1 through the Gram form's S[${index}] ${pythonFloat(value)} (w1 = w1₀ − xᵀ·S)`;
+  return `the next pass's h = x·w1 at h[${index}] ${pythonFloat(value)}`;
+}
+
 export class GramState {
   private readonly b: NetBlocks & GramBlocks;
   /** Whether the state was built yet (it is at the first pass, update or read). */
@@ -31,6 +47,8 @@ export class GramState {
   private w1Exposed = false;
   /** Whether b.gradW1 holds xᵀ·grad_h of the last pass. */
   private gradW1Fresh = false;
+  /** The threads' parts (threads > 1 and a network large enough, gram-parts.ts), if any. */
+  private parts?: GramParts;
 
   constructor(
     private readonly k: NetKernels,
@@ -38,14 +56,30 @@ export class GramState {
     gram: GramBlocks,
     private readonly sizes: ProgramSizes,
     private readonly dtype: DType,
+    parts?: (b: NetBlocks & GramBlocks) => GramParts,
   ) {
     this.b = { ...blocks, ...gram };
+    this.parts = parts?.(this.b);
   }
 
   private run(lines: readonly GramLine[], lr = 0): number {
     let loss = NaN;
     for (const line of lines) loss = line.run(this.k, this.b, this.sizes, lr) ?? loss;
     return loss;
+  }
+
+  /** w1 = w1₀ − xᵀ·S into b.w1 (GRAM_READ.w1). */
+  private materializeW1(): void {
+    this.parts?.gather("s");
+    this.run(GRAM_READ.w1);
+    this.w1Fresh = true;
+  }
+
+  /** grad_w1 = xᵀ·grad_h into b.gradW1 (GRAM_READ.grad_w1). */
+  private materializeGradW1(): void {
+    this.parts?.gather("gradH");
+    this.run(GRAM_READ.grad_w1);
+    this.gradW1Fresh = true;
   }
 
   /**
@@ -58,20 +92,26 @@ export class GramState {
     const newX = !this.based || (xExposed && !same(b.x.array, b.xUsed.array));
     if (!w1Written && !newX) return;
     // The current w1 and grad_w1 are those of the x the state was built from: materialize them first.
-    if (!this.w1Fresh) this.run(GRAM_READ.w1);
-    if (newX && this.based && !this.gradW1Fresh) this.run(GRAM_READ.grad_w1);
+    if (!this.w1Fresh) this.materializeW1();
+    if (newX && this.based && !this.gradW1Fresh) this.materializeGradW1();
     if (newX) this.gradW1Fresh = this.based;
     if (newX) b.xUsed.array.set(b.x.array);
     this.run(newX ? GRAM_BASE : GRAM_BASE.filter((line) => line.writes !== "K"));
+    this.parts?.scatter("s");
+    this.parts?.scatter("hNext");
     this.based = true;
     this.w1Fresh = true;
     if (this.w1Exposed) b.w1Seen.array.set(b.w1.array);
   }
 
-  /** One forward and backward pass (GRAM_FORWARD_BACKWARD); returns the loss. */
-  pass(xExposed: boolean): number {
+  /**
+   * One forward and backward pass (GRAM_FORWARD_BACKWARD); returns the loss. `updateFollows`: the
+   * caller runs update() next with nothing in between (on threads the backward may then run in the
+   * update's job; settle() runs it for readers of the gradients).
+   */
+  pass(xExposed: boolean, updateFollows = false): number {
     this.sync(xExposed);
-    const loss = this.run(GRAM_FORWARD_BACKWARD);
+    const loss = this.parts ? this.parts.pass(updateFollows) : this.run(GRAM_FORWARD_BACKWARD);
     this.gradW1Fresh = false;
     return loss;
   }
@@ -82,37 +122,44 @@ export class GramState {
    */
   update(lr: number, keepFinite: boolean, xExposed: boolean): string | undefined {
     this.sync(xExposed);
-    const { b, k, sizes, dtype } = this;
-    const { n, hidden, dOut } = sizes;
-    const [hLine, sLine, w2Line] = GRAM_UPDATE;
-    if (keepFinite) {
-      let i = k.sgd_check(b.w2, b.gradW2, lr, hidden * dOut);
-      if (i >= 0) return `w2[${i}] ${pythonFloat(sgdResult(dtype, b.w2.array, b.gradW2.array, lr, i))}`;
-      i = k.sgd_check(b.s, b.gradH, -lr, n * hidden);
-      if (i >= 0) return `w1 through the Gram form's S[${i}] ${pythonFloat(sgdResult(dtype, b.s.array, b.gradH.array, -lr, i))} (w1 = w1₀ − xᵀ·S)`;
-      i = hLine.run(k, b, sizes, lr) as number;
-      if (i >= 0) {
-        const value = b.hNext.array[i];
-        // Rebuild the next h from the unchanged weights: x·w1, w1 materialized.
-        if (!this.w1Fresh) this.run(GRAM_READ.w1);
-        this.w1Fresh = true;
-        k.gemm_nn(b.hNext, b.xUsed, b.w1, n, sizes.dIn, hidden);
-        return `the next pass's h = x·w1 at h[${i}] ${pythonFloat(value)}`;
+    let refusal: GramRefusal | undefined;
+    if (this.parts) refusal = this.parts.update(lr, keepFinite);
+    else if (keepFinite) refusal = this.checkedUpdate(lr);
+    else this.run(GRAM_UPDATE, lr);
+    if (refusal !== undefined) {
+      // The next h is the refused update's (or, on threads, may be): rebuild it from the unchanged weights, x·w1.
+      if (refusal.matrix === "h_next" || this.parts) {
+        const { n, dIn, hidden } = this.sizes;
+        if (!this.w1Fresh) this.materializeW1();
+        this.k.gemm_nn(this.b.hNext, this.b.xUsed, this.b.w1, n, dIn, hidden);
+        this.parts?.scatter("hNext");
       }
-      this.run([sLine, w2Line], lr);
-    } else {
-      this.run(GRAM_UPDATE, lr);
+      return refusalReason(refusal);
     }
     this.w1Fresh = false;
     this.w1Exposed = false;
     return undefined;
   }
 
+  /** The update on the main thread, checked: GRAM_UPDATE_CHECKS, the h update, then S and w2. */
+  private checkedUpdate(lr: number): GramRefusal | undefined {
+    const { k, b, sizes, dtype } = this;
+    const [hLine, ...apply] = GRAM_UPDATE;
+    for (const check of GRAM_UPDATE_CHECKS) {
+      const i = check.run(k, b, sizes, lr) as number;
+      const matrix = check.writes as GramRefusal["matrix"];
+      if (i >= 0) return { matrix, index: i, value: refusedValue(dtype, matrix, b, i, lr) };
+    }
+    const i = hLine.run(k, b, sizes, lr) as number;
+    if (i >= 0) return { matrix: "h_next", index: i, value: b.hNext.array[i] };
+    this.run(apply, lr);
+    return undefined;
+  }
+
   /** w1 = w1₀ − xᵀ·S in b.w1; `expose`: for a view handed out, whose writes are then looked for. */
   w1(expose: boolean, xExposed: boolean): Block {
     this.sync(xExposed);
-    if (!this.w1Fresh) this.run(GRAM_READ.w1);
-    this.w1Fresh = true;
+    if (!this.w1Fresh) this.materializeW1();
     if (expose && !this.w1Exposed) {
       this.b.w1Seen.array.set(this.b.w1.array);
       this.w1Exposed = true;
@@ -120,11 +167,28 @@ export class GramState {
     return this.b.w1;
   }
 
+  /** Makes the last pass's gradients (grad_w2, grad_h) readable (see pass). */
+  settle(): void {
+    this.parts?.settle();
+  }
+
   /** grad_w1 = xᵀ·grad_h of the last pass, in b.gradW1. */
   gradW1(xExposed: boolean): Block {
+    this.settle();
     this.sync(xExposed);
-    if (!this.gradW1Fresh) this.run(GRAM_READ.grad_w1);
-    this.gradW1Fresh = true;
+    if (!this.gradW1Fresh) this.materializeGradW1();
     return this.b.gradW1;
+  }
+
+  /** The last pass's h, h_relu or grad_h (on threads, made whole from the parts: valid until the next pass). */
+  passMatrix(name: "h" | "hRelu" | "gradH"): Block {
+    if (name === "gradH") this.settle();
+    this.parts?.gather(name);
+    return this.b[name];
+  }
+
+  /** Returns the parts' memory (the network's dispose()). */
+  dispose(): void {
+    this.parts?.dispose();
   }
 }

@@ -2,9 +2,8 @@ import { pythonFloat } from "./format.js";
 import type { CheckedLoop, LoopConfig, NetConfig } from "./options.js";
 import type { RunInfo } from "./run-info.js";
 
-/** What the loop needs of a network (TwoLayerNet): what runs it, one pass (the update is runLoop's `update`). */
+/** What the loop needs of a network (TwoLayerNet): what runs it (the pass and update are runLoop's `pass` and `update`). */
 export interface Trainable extends Readonly<RunInfo> {
-  forwardBackward(): number;
   /** The first NaN or ±Infinity in x, y, w1 or w2 ("x[5] is NaN"), if any: a divergence's cause. */
   firstNonFinite(): string | undefined;
 }
@@ -60,14 +59,17 @@ function grown(losses: Float64Array<ArrayBuffer>, iterations: number): Float64Ar
 }
 
 /**
- * Trains `net` in place: the numpy program's `for t in range(iterations)`. `update(lr)` applies one
- * update, or refuses it (changing nothing) with the reason it would make a weight non-finite.
+ * Trains `net` in place: the numpy program's `for t in range(iterations)`. `pass(updateFollows)` runs
+ * forwardBackward and returns the loss (`updateFollows`: update() comes next with no callback in
+ * between, which lets the Gram form on threads run fewer jobs); `update(lr)` applies one update, or
+ * refuses it (changing nothing) with the reason it would make a weight non-finite.
  */
 export async function runLoop(
   net: Trainable,
   config: NetConfig & LoopConfig,
   { onIteration, signal }: CheckedLoop,
   flopsPerStep: number,
+  pass: (updateFollows: boolean) => number,
   update: (learningRate: number) => string | undefined,
 ): Promise<TrainResult> {
   const { iterations, learningRate, onNonFinite } = config;
@@ -84,7 +86,7 @@ export async function runLoop(
       status = "aborted";
       break;
     }
-    const loss = net.forwardBackward();
+    const loss = pass(onIteration === undefined);
     if (t === losses.length) losses = grown(losses, iterations);
     losses[t] = loss;
     onIteration?.(t, loss);

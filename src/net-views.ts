@@ -53,13 +53,16 @@ export abstract class NetworkViews {
   /** grad_w1 of the last forwardBackward or step, D_in×H (Gram form: xᵀ·grad_h materialized; the update does not read it). */
   get gradW1(): FloatArray { return (this.gram && !this.disposed ? this.gram.gradW1(this.xExposed) : this.b.gradW1).array; }
   /** grad_w2 of the last forwardBackward or step, H×D_out. */
-  get gradW2(): FloatArray { return this.b.gradW2.array; }
+  get gradW2(): FloatArray {
+    if (this.gram && !this.disposed) this.gram.settle();
+    return this.b.gradW2.array;
+  }
   /** Pre-activation h = x·w1 of the last pass, N×H. */
-  get h(): FloatArray { return this.b.h.array; }
+  get h(): FloatArray { return this.passMatrix("h"); }
   /** Predictions y_pred of the last pass, N×D_out. */
   get yPred(): FloatArray { return this.b.yPred.array; }
   /** h_relu = np.maximum(h, 0) of the last pass, N×H. */
-  get hRelu(): FloatArray { return this.b.hRelu.array; }
+  get hRelu(): FloatArray { return this.passMatrix("hRelu"); }
   /** grad_y_pred = 2.0 * (y_pred − y) of the last pass, N×D_out. */
   get gradYPred(): FloatArray { return this.b.gradYPred.array; }
   /**
@@ -67,5 +70,10 @@ export abstract class NetworkViews {
    * grad_h_relu = grad_y_pred.dot(w2.T) and the mask line (runLine(5) then runLine(6)) it holds
    * grad_h_relu, unmasked; after the mask line, grad_h (zero where h < 0).
    */
-  get gradH(): FloatArray { return this.b.gradH.array; }
+  get gradH(): FloatArray { return this.passMatrix("gradH"); }
+
+  /** A pass's N×H matrix: the Gram form on threads makes it whole from the threads' parts when read. */
+  private passMatrix(name: "h" | "hRelu" | "gradH"): FloatArray {
+    return (this.gram && !this.disposed ? this.gram.passMatrix(name) : this.b[name]).array;
+  }
 }

@@ -3,7 +3,7 @@ import { disposedError, TwoLayerError } from "./errors.js";
 import { pythonFloat } from "./format.js";
 import { GramState, sgdResult } from "./gram.js";
 import type { Block, FloatArray, NetKernels } from "./kernels.js";
-import { carveGram, carveNet, netBytes, type NetBlocks } from "./layout.js";
+import { carveGram, carveNet, netBytes, type GramBlocks, type NetBlocks } from "./layout.js";
 import { runLoop, type TrainResult } from "./loop.js";
 import type { Arena } from "./memory.js";
 import {
@@ -27,6 +27,7 @@ import { NetworkViews } from "./net-views.js";
 import { drawData, reserveNetwork } from "./open-network.js";
 import { FORWARD_BACKWARD, PROGRAM, UPDATE } from "./program.js";
 import type { Algorithm, RunInfo } from "./run-info.js";
+import { GramParts, gramPartCount } from "./threads/gram-parts.js";
 import { integer } from "./validate.js";
 import { writeWeights, type WeightsFormat } from "./weights.js";
 
@@ -55,6 +56,8 @@ let internals: (net: TwoLayerNet) => {
   config: NetConfig;
   arena: Arena;
   blocks: NetBlocks;
+  /** forwardBackward(), told whether update() comes next with nothing in between (the training loop). */
+  pass(updateFollows: boolean): number;
   /** One update, refused (changing nothing, saying why) where it would make a weight non-finite and `keepFinite`. */
   update(lr: number, keepFinite: boolean): string | undefined;
 };
@@ -94,6 +97,7 @@ export class TwoLayerNet extends NetworkViews {
       config: net.config,
       arena: net.arena,
       blocks: net.b,
+      pass: (updateFollows) => net.pass(updateFollows),
       update: (lr, keepFinite) => {
         net.checkAlive(); // an onIteration callback may have disposed it
         return net.tryUpdate(lr, keepFinite);
@@ -114,7 +118,14 @@ export class TwoLayerNet extends NetworkViews {
     this.k = compute.kernels;
     this.arena = arena;
     this.b = carveNet(arena, config);
-    if (algorithmUsed === "gram") this.gram = new GramState(this.k, this.b, carveGram(arena, config), config, dtype);
+    if (algorithmUsed === "gram") {
+      const { threaded } = compute;
+      const count = threaded ? gramPartCount(config, threadsUsed) : 1;
+      const parts = threaded && count > 1
+        ? (b: NetBlocks & GramBlocks) => new GramParts(threaded.pool, threaded.exports, this.k, b, config, dtype, compute.space, count, (block, start, length) => arena.slice(block, start, length))
+        : undefined;
+      this.gram = new GramState(this.k, this.b, carveGram(arena, config), config, dtype, parts);
+    }
   }
 
   /** The bytes `create(options)` would reserve for the network (its sizes and dtype; each defaults to the tutorial's). */
@@ -137,9 +148,14 @@ export class TwoLayerNet extends NetworkViews {
    * weights are not changed.
    */
   forwardBackward(): number {
+    return this.pass(false);
+  }
+
+  /** forwardBackward(); `updateFollows`: update() comes next with nothing in between (GramState.pass). */
+  private pass(updateFollows: boolean): number {
     this.checkAlive();
     let loss = NaN;
-    if (this.gram) loss = this.gram.pass(this.xExposed);
+    if (this.gram) loss = this.gram.pass(this.xExposed, updateFollows);
     else {
       if (!this.xPacked || this.xExposed) this.packX();
       for (const line of FORWARD_BACKWARD) loss = line.run(this.k, this.b, this) ?? loss;
@@ -156,7 +172,7 @@ export class TwoLayerNet extends NetworkViews {
    */
   step(rate: number = TUTORIAL.learningRate): number {
     const lr = learningRate(rate);
-    if (this.next === 0) this.forwardBackward();
+    if (this.next === 0) this.pass(true);
     while (this.next > 0 && this.next < FORWARD_BACKWARD.length) this.runLine(this.next, lr);
     // One update for both weights (refused whole, as update() is), unless w1's line already ran alone.
     if (this.next === FORWARD_BACKWARD.length) this.update(lr);
@@ -293,6 +309,7 @@ export class TwoLayerNet extends NetworkViews {
 
   /** Returns the memory to the backend and ends the worker threads, if any. Idempotent; any later use throws a DISPOSED TwoLayerError. */
   dispose(): void {
+    this.gram?.dispose();
     this.compute.dispose();
     this.arena.dispose();
   }
@@ -329,7 +346,14 @@ function nonFiniteError(refused: string): TwoLayerError {
  */
 export async function openNetwork(checked: CheckedNet, guarded = false): Promise<TwoLayerNet> {
   const { compute, arena } = await reserveNetwork(checked.config, guarded);
-  const net = construct(checked.config, compute, arena);
+  let net: TwoLayerNet;
+  try {
+    net = construct(checked.config, compute, arena);
+  } catch (error) {
+    arena.dispose();
+    compute.dispose();
+    throw error;
+  }
   drawData(internals(net).blocks, checked);
   return net;
 }
@@ -339,7 +363,8 @@ export function trainNetwork(net: TwoLayerNet, loop: CheckedLoop): Promise<Train
   if (net.disposed) return Promise.reject(disposedError());
   const { config, update } = internals(net);
   const keepFinite = loop.config.onNonFinite === "stop";
-  return runLoop(net, { ...config, ...loop.config }, loop, stepFlops(net, net.algorithmUsed), (lr) => update(lr, keepFinite));
+  const { pass } = internals(net);
+  return runLoop(net, { ...config, ...loop.config }, loop, stepFlops(net, net.algorithmUsed), pass, (lr) => update(lr, keepFinite));
 }
 
 /** Throws if a kernel wrote outside its block (networks opened with `guarded`). */

@@ -142,6 +142,22 @@ describe.each(ALL_BUILDS)("%s build", (build) => {
       }
     });
 
+    it("copy copies a into out bit for bit (−0, NaN and infinities included), on every tail", async () => {
+      const w = await wasm(build);
+      const S = dtype === "f64" ? "f64" : "f32";
+      for (const len of LENGTHS) {
+        const a = randomValues(len + 11, len, dtype).map((v, i) => [v, -0, NaN, Infinity, -Infinity][i % 5] ?? v);
+        const O = guardedBlock(w, dtype, randomValues(len + 12, len, dtype));
+        const A = guardedBlock(w, dtype, a);
+        w[`copy_${S}`](O.offset, A.offset, len);
+        const want = dtype === "f64" ? Float64Array.from(a) : Float32Array.from(a);
+        expectSame(O.array, want, `${build} ${dtype} copy len=${len}`);
+        expectSame(A.array, want, `${build} ${dtype} copy leaves a`);
+        O.checkGuards(`copy len=${len}`);
+        [O, A].forEach((X) => X.free());
+      }
+    });
+
     it("relu_forward is numpy's maximum(h, 0) on every tail, in place too", async () => {
       const w = await wasm(build);
       const k = await kernelsFor(build, dtype);
@@ -324,6 +340,9 @@ function badCalls(w: WasmExports) {
     { what: "sse_loss_grad with grad on y", message: /sse_loss_grad: grad overlaps y/, call: () => w.sse_loss_grad_f64(b, a, b, 4) },
     { what: "sgd with g on w", message: /sgd: g overlaps w/, call: () => w.sgd_f64(a, a, 0.5, 4) },
     { what: "accumulate with a past the end of memory", message: /accumulate: out or a is outside memory/, outside: true, call: () => w.accumulate_f64(c, end - 8, 2) },
+    { what: "copy with a on out", message: /copy: a overlaps out/, call: () => w.copy_f64(a + 8, a, 4) },
+    { what: "copy with len = 0", message: /copy: len must be >= 1/, call: () => w.copy_f64(a, b, 0) },
+    { what: "copy with out past the end of memory", message: /copy: out or a is outside memory/, outside: true, call: () => w.copy_f64(end - 8, a, 2) },
     { what: "gemm_pn_acc with C on B", message: /gemm: C overlaps B/, call: () => w.gemm_pn_acc_f64(b, panels, b, 0.5, 3, k, n) },
     { what: "gemm_pn_acc with B past the end of memory", message: /gemm: B is outside memory/, outside: true, call: () => w.gemm_pn_acc_f64(c, panels, end - 8, 0.5, m, k, n) },
     { what: "gemm_nt_mask with C on H", message: /gemm: C overlaps H/, call: () => w.gemm_nt_mask_f64(c, a, b, c + 8, m, k, n) },

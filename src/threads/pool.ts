@@ -1,17 +1,18 @@
 // Several threads over one shared WebAssembly.Memory: the main thread is thread 0 and `threads − 1`
 // workers are threads 1 …; each network with threads > 1 owns a pool (started by
-// TwoLayerNet.create, closed by dispose()). A job is cut into chunks; thread t owns a contiguous run
-// of them and takes the others' leftovers when done with its own (assembly/threads.ts), so a thread
-// the OS deschedules does not stall the step. The main thread runs chunks too, then waits for the
-// workers: polling Atomics.load first (a barrier then costs about a microsecond instead of the
-// 13–42 µs of waking a sleeping thread), then sleeping in Atomics.wait where it may (Node; a browser's
-// main thread may not sleep, so it keeps polling).
+// TwoLayerNet.create, closed by dispose()). A job is cut into chunks, each one kernel call or a
+// sequence of them that one thread runs in order; thread t owns a contiguous run of chunks and takes
+// the others' leftovers when done with its own (assembly/threads.ts), so a thread the OS deschedules
+// does not stall the step. The main thread runs chunks too, then waits for the workers: polling
+// Atomics.load first (a barrier then costs about a microsecond instead of the 13–42 µs of waking a
+// sleeping thread), then sleeping in Atomics.wait where it may (Node; a browser's main thread may not
+// sleep, so it keeps polling).
 import type { LoadedBuild, WasmExports } from "../builds/builds.js";
 import { disposedError } from "../errors.js";
 import { runtime, sharedMemoryUnavailable, type WorkerHandle } from "../runtime.js";
 import { wasmSpace } from "../wasm-space.js";
 import { reserve, type Space } from "../memory.js";
-import { CONTROL, QUIT, ROW_FLOATS, rowsByte, workerSource, type WorkerInit } from "./worker-source.js";
+import { CONTROL, QUIT, RESULT, ROW_FLOATS, firstWord, rowsByte, workerSource, type WorkerInit } from "./worker-source.js";
 
 /**
  * Atomics.load polls (about 10 ns each) before a thread sleeps: long enough to catch the next job of
@@ -21,16 +22,37 @@ import { CONTROL, QUIT, ROW_FLOATS, rowsByte, workerSource, type WorkerInit } fr
 const SPIN = 5_000;
 
 /** The export names a chunk may run, indexed by op. */
-export const OPS = ["gemm_pn_f64", "gemm_pn_f32", "gemm_tn_f64", "gemm_tn_f32", "sgd_f64", "sgd_f32"] as const;
+export const OPS = [
+  "gemm_pn_f64", "gemm_pn_f32", "gemm_tn_f64", "gemm_tn_f32", "sgd_f64", "sgd_f32",
+  // The Gram form's parts (gram-parts.ts).
+  "copy_f64", "copy_f32", "relu_forward_f64", "relu_forward_f32", "gemm_nn_f64", "gemm_nn_f32", "gemm_nt_mask_f64", "gemm_nt_mask_f32",
+  "gemm_pn_acc_f64", "gemm_pn_acc_f32", "sgd_check_f64", "sgd_check_f32",
+] as const;
 export type Op = (typeof OPS)[number];
+const OP_INDEX = new Map<string, number>(OPS.map((op, i) => [op, i]));
+
+/** The most chunks of one job: 4 per thread (threaded-kernels.ts cuts a product into at most that many). */
+function maxChunks(threads: number): number {
+  return 4 * threads;
+}
+
+/** The most calls of one job: a Gram-form part is a sequence of up to 5 (gram-parts.ts). */
+function maxRows(threads: number): number {
+  return 8 * threads;
+}
 
 /** `threads − 1` workers on one shared memory, the control block they watch, and the scratch the jobs use. */
 export class ThreadPool {
-  /** The most chunks one job may have. */
+  /** The most chunks, and calls, one job may have. */
   readonly maxChunks: number;
+  readonly maxRows: number;
   private readonly ctl: Int32Array;
+  /** The job being written: its rows and chunks so far (chunk i is rows [first[i], first[i + 1])). */
+  private rowCount = 0;
+  private chunkCount = 0;
+  private readonly first: number;
   private readonly rows: Float64Array;
-  private readonly fns: ((...args: number[]) => void)[];
+  private readonly fns: ((...args: number[]) => number | void)[];
   private readonly takeChunk: WasmExports["take_chunk"];
   /** Scratch blocks (byte offsets) and the bytes each holds: see scratch(). */
   private scratchOffsets: number[] = [];
@@ -46,9 +68,11 @@ export class ThreadPool {
     private readonly mainMayWait: boolean,
     loaded: LoadedBuild,
   ) {
-    this.maxChunks = 4 * threads;
-    this.ctl = new Int32Array(loaded.memory.buffer, control, CONTROL.NEXT + threads);
-    this.rows = new Float64Array(loaded.memory.buffer, control + rowsByte(threads), ROW_FLOATS * this.maxChunks);
+    this.maxChunks = maxChunks(threads);
+    this.maxRows = maxRows(threads);
+    this.first = firstWord(threads);
+    this.ctl = new Int32Array(loaded.memory.buffer, control, this.first + this.maxChunks + 1);
+    this.rows = new Float64Array(loaded.memory.buffer, control + rowsByte(threads, this.maxChunks), ROW_FLOATS * this.maxRows);
     this.fns = OPS.map((name) => loaded.exports[name]);
     this.takeChunk = loaded.exports.take_chunk;
   }
@@ -60,8 +84,7 @@ export class ThreadPool {
     const shared = sharedMemoryUnavailable();
     if (shared !== undefined) throw new Error(shared);
     const space = wasmSpace(loaded.exports);
-    const maxChunks = 4 * threads;
-    const controlBytes = rowsByte(threads) + 8 * ROW_FLOATS * maxChunks;
+    const controlBytes = rowsByte(threads, maxChunks(threads)) + 8 * ROW_FLOATS * maxRows(threads);
     const control = reserve(space, controlBytes, "the thread pool's control block");
     new Uint8Array(loaded.memory.buffer, control, controlBytes).fill(0);
     const source = workerSource(starter.kind);
@@ -83,8 +106,8 @@ export class ThreadPool {
             );
             workers.push(worker);
             const init: WorkerInit = {
-              module: loaded.module, memory: loaded.memory, control, rowsByte: rowsByte(threads), maxChunks,
-              index: i + 1, threads, ops: [...OPS], spin: SPIN,
+              module: loaded.module, memory: loaded.memory, control, rowsByte: rowsByte(threads, maxChunks(threads)),
+              maxChunks: maxChunks(threads), maxRows: maxRows(threads), index: i + 1, threads, ops: [...OPS], spin: SPIN,
             };
             worker.post(init);
           }),
@@ -127,11 +150,16 @@ export class ThreadPool {
     this.scratchBytes = 0;
   }
 
-  /** Sets chunk i of the next job (0 ≤ i < maxChunks): an export and its arguments. */
-  chunk(i: number, op: Op, a1: number, a2: number, a3: number, a4: number, a5 = 0, a6 = 0, a7 = 0): void {
+  /**
+   * Adds a call to the next job's current chunk (the calls of a chunk run in order, on one thread):
+   * an export and its arguments. Returns its row, whose result() the call's return value is after run().
+   */
+  call(op: Op, a1: number, a2: number, a3: number, a4: number, a5 = 0, a6 = 0, a7 = 0): number {
+    if (this.rowCount === this.maxRows) throw new Error(`a thread pool job has at most ${this.maxRows} calls`);
     const rows = this.rows;
-    const r = ROW_FLOATS * i;
-    rows[r] = OPS.indexOf(op);
+    const row = this.rowCount++;
+    const r = ROW_FLOATS * row;
+    rows[r] = OP_INDEX.get(op)!;
     rows[r + 1] = a1;
     rows[r + 2] = a2;
     rows[r + 3] = a3;
@@ -139,12 +167,32 @@ export class ThreadPool {
     rows[r + 5] = a5;
     rows[r + 6] = a6;
     rows[r + 7] = a7;
+    rows[r + RESULT] = 0;
+    return row;
   }
 
-  /** Runs chunks [0, chunks) set with `chunk` on every thread, this one included; returns when all are done. */
-  run(chunks: number): void {
+  /** Ends the current chunk: the calls added since the last endChunk() (at least one). */
+  endChunk(): void {
+    const { ctl, first } = this;
+    const start = this.chunkCount === 0 ? 0 : ctl[first + this.chunkCount];
+    if (this.rowCount === start) throw new Error("a thread pool chunk needs a call");
+    if (this.chunkCount === this.maxChunks) throw new Error(`a thread pool job has at most ${this.maxChunks} chunks`);
+    ctl[first] = 0;
+    ctl[first + ++this.chunkCount] = this.rowCount;
+  }
+
+  /** What the call in `row` returned in the last run() (0 if it returns nothing). */
+  result(row: number): number {
+    return this.rows[ROW_FLOATS * row + RESULT];
+  }
+
+  /** Runs the chunks ended since the last run on every thread, this one included; returns when all are done. */
+  run(): void {
     if (this.closed) throw disposedError();
-    const { ctl, rows, fns, threads, control } = this;
+    const { ctl, rows, fns, threads, control, first } = this;
+    const chunks = this.chunkCount;
+    this.chunkCount = 0;
+    this.rowCount = 0;
     Atomics.store(ctl, CONTROL.CHUNKS, chunks);
     for (let t = 0; t < threads; t++) Atomics.store(ctl, CONTROL.NEXT + t, 0);
     Atomics.store(ctl, CONTROL.DONE, 0);
@@ -153,9 +201,11 @@ export class ThreadPool {
     let failed: unknown;
     const counters = control + 4 * CONTROL.NEXT;
     for (let i = this.takeChunk(counters, chunks, 0, threads); i >= 0; i = this.takeChunk(counters, chunks, 0, threads)) {
-      const r = ROW_FLOATS * i;
       try {
-        fns[rows[r]](rows[r + 1], rows[r + 2], rows[r + 3], rows[r + 4], rows[r + 5], rows[r + 6], rows[r + 7]);
+        for (let row = ctl[first + i], end = ctl[first + i + 1]; row < end; row++) {
+          const r = ROW_FLOATS * row;
+          rows[r + RESULT] = fns[rows[r]](rows[r + 1], rows[r + 2], rows[r + 3], rows[r + 4], rows[r + 5], rows[r + 6], rows[r + 7]) ?? 0;
+        }
       } catch (error) {
         failed ??= error;
       }

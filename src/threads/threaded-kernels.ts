@@ -1,5 +1,6 @@
-// The kernels of a network on several threads: the threaded build's kernels, with the two big matrix
-// products and sgd cut into chunks that the pool's threads share.
+// The kernels of the program as written on several threads: the threaded build's kernels, with the two
+// big matrix products and sgd cut into chunks that the pool's threads share. (The Gram form is cut
+// by hidden units instead, in gram-parts.ts, and runs the single-thread kernels on each part.)
 //
 // What runs on several threads, and in which summation order. Chunk boundaries depend only on the
 // sizes and the thread count T, never on which thread ran a chunk, so runs repeat bit for bit for a
@@ -11,11 +12,7 @@
 // - grad_w1 = xᵀ·grad_h (gemm_tn): C = 4T ranges of w1's rows (multiples of 4), each element summed
 //   exactly as on one thread.
 // - sgd: C = 4T ranges of [w1 | w2], element-wise as on one thread.
-// Everything else runs on the main thread: the small products, ReLU, the loss, and all of the Gram
-// form's kernels. Its largest, h −= lr·K·grad_h (64×64×100 at the tutorial's sizes, about 40 µs on one
-// thread), was split by rows over two threads in the previous round: 3× slower on one day of the
-// 2-core machine README's Speed section names, no faster on another (45.1 against 45.4 ms for the
-// seed run), so the split was removed.
+// Everything else runs on the main thread: the small products, ReLU, the loss.
 import type { LoadedBuild } from "../builds/builds.js";
 import { DTYPES, panelsLength, type Block, type DType, type NetKernels } from "../kernels.js";
 import { wasmFunctions, wasmKernels } from "../wasm-kernels.js";
@@ -52,9 +49,10 @@ export function threadedKernels(loaded: LoadedBuild, dtype: DType, pool: ThreadP
       const p = (i: number) => Math.floor((i * k) / C);
       for (let i = 0; i < C; i++) {
         const out = i === 0 ? c.offset : partials[i - 1];
-        pool.chunk(i, pnOp, out, panels.offset + 4 * p(i) * S, b.offset + p(i) * n * S, m, p(i + 1) - p(i), n, lda);
+        pool.call(pnOp, out, panels.offset + 4 * p(i) * S, b.offset + p(i) * n * S, m, p(i + 1) - p(i), n, lda);
+        pool.endChunk();
       }
-      pool.run(C);
+      pool.run();
       for (let i = 1; i < C; i++) f.accumulate(c.offset, partials[i - 1], m * n); // h = ((h_0 + h_1) + h_2) + …
     },
     gemm_tn(c: Block, a: Block, b: Block, m: number, k: number, n: number) {
@@ -62,15 +60,21 @@ export function threadedKernels(loaded: LoadedBuild, dtype: DType, pool: ThreadP
       const C = Math.min(4 * T, quads);
       if (m * k * n < MIN_SPLIT_MACS || C < 2) return one.gemm_tn(c, a, b, m, k, n);
       const row = (i: number) => Math.min(m, 4 * Math.floor((i * quads) / C));
-      for (let i = 0; i < C; i++) pool.chunk(i, tnOp, c.offset + row(i) * n * S, a.offset + row(i) * S, b.offset, row(i + 1) - row(i), k, n, m);
-      pool.run(C);
+      for (let i = 0; i < C; i++) {
+        pool.call(tnOp, c.offset + row(i) * n * S, a.offset + row(i) * S, b.offset, row(i + 1) - row(i), k, n, m);
+        pool.endChunk();
+      }
+      pool.run();
     },
     sgd(w: Block, g: Block, lr: number, len: number) {
       if (len < MIN_SPLIT_ELEMENTS) return one.sgd(w, g, lr, len);
       const C = 4 * T;
       const at = (i: number) => (i === C ? len : 4 * Math.floor((i * Math.floor(len / 4)) / C));
-      for (let i = 0; i < C; i++) pool.chunk(i, sgdOp, w.offset + at(i) * S, g.offset + at(i) * S, lr, at(i + 1) - at(i));
-      pool.run(C);
+      for (let i = 0; i < C; i++) {
+        pool.call(sgdOp, w.offset + at(i) * S, g.offset + at(i) * S, lr, at(i + 1) - at(i));
+        pool.endChunk();
+      }
+      pool.run();
     },
   };
 }

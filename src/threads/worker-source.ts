@@ -3,13 +3,20 @@
 // find a separate worker file. Plain JavaScript that runs as a CommonJS script and as a module (Node
 // evaluates it as a module when the main script was run with --input-type=module).
 //
-// A job is a list of chunks, each one kernel call that the main thread wrote as a row of 8 float64
-// [op, arg1 … arg7]; the wasm export take_chunk (assembly/threads.ts), given the counters' address
-// and the job's chunk count, says which chunk a thread runs next. Between jobs a worker waits for the
-// epoch word to change: it polls Atomics.load for a few microseconds (so a job that follows soon
-// starts at once), then sleeps in Atomics.wait.
+// A job is a list of chunks, each a sequence of kernel calls that one thread runs in order (the Gram
+// form's parts: src/threads/gram-parts.ts) or a single call. The main thread writes each call as a
+// row of ROW_FLOATS float64 [op, arg1 … arg7, result] and chunk i's rows as [FIRST[i], FIRST[i + 1]);
+// the thread that runs a call writes what it returned into the row's last float. The wasm export
+// take_chunk (assembly/threads.ts), given the counters' address and the job's chunk count, says
+// which chunk a thread runs next. Between jobs a worker waits for the epoch word to change: it polls
+// Atomics.load for a few microseconds (so a job that follows soon starts at once), then sleeps in
+// Atomics.wait.
 
-/** Int32 words of the control block; one row of 8 float64 per chunk follows from rowsByte(threads). */
+/**
+ * Int32 words of the control block: the words below, then thread t's take_chunk counter at NEXT + t,
+ * then the chunks' first rows (FIRST[i] at firstWord(threads) + i, maxChunks + 1 of them); the rows
+ * follow from rowsByte(threads, maxChunks).
+ */
 export const CONTROL = {
   EPOCH: 0, // incremented by the main thread to start a job
   DONE: 1, // workers that finished the current job
@@ -20,11 +27,19 @@ export const CONTROL = {
   NEXT: 8, // NEXT + t: how many of thread t's chunks were taken (take_chunk's counters)
 } as const;
 export const QUIT = -1;
-export const ROW_FLOATS = 8;
+/** A call's row: op, 7 arguments, and the value the call returned (0 for none). */
+export const ROW_FLOATS = 9;
+/** Where a row's result is. */
+export const RESULT = 8;
 
-/** Byte offset of the first chunk row in the control block (after the counters, 8-byte aligned). */
-export function rowsByte(threads: number): number {
-  return 8 * Math.ceil((4 * (CONTROL.NEXT + threads)) / 8);
+/** Int32 word of FIRST[0] in the control block (after the counters). */
+export function firstWord(threads: number): number {
+  return CONTROL.NEXT + threads;
+}
+
+/** Byte offset of the first row in the control block (after the chunks' first rows, 8-byte aligned). */
+export function rowsByte(threads: number, maxChunks: number): number {
+  return 8 * Math.ceil((4 * (firstWord(threads) + maxChunks + 1)) / 8);
 }
 
 /** The message that starts a worker. */
@@ -35,6 +50,7 @@ export interface WorkerInit {
   control: number;
   rowsByte: number;
   maxChunks: number;
+  maxRows: number;
   /** 1 … threads − 1 (the main thread is 0). */
   index: number;
   threads: number;
@@ -59,7 +75,7 @@ export function workerSource(platform: "node" | "web"): string {
 }
 
 const WORKER_BODY = `"use strict";
-const start = ({ module, memory, control, rowsByte, maxChunks, index, threads, ops, spin }, post, close) => {
+const start = ({ module, memory, control, rowsByte, maxChunks, maxRows, index, threads, ops, spin }, post, close) => {
   let exports;
   try {
     exports = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm abort"); } } }).exports;
@@ -70,8 +86,9 @@ const start = ({ module, memory, control, rowsByte, maxChunks, index, threads, o
   const fns = ops.map((name) => exports[name]);
   const takeChunk = exports.take_chunk;
   const counters = control + 4 * ${CONTROL.NEXT};
-  const ctl = new Int32Array(memory.buffer, control, ${CONTROL.NEXT} + threads);
-  const rows = new Float64Array(memory.buffer, control + rowsByte, ${ROW_FLOATS} * maxChunks);
+  const ctl = new Int32Array(memory.buffer, control, ${CONTROL.NEXT} + threads + maxChunks + 1);
+  const first = ${CONTROL.NEXT} + threads;
+  const rows = new Float64Array(memory.buffer, control + rowsByte, ${ROW_FLOATS} * maxRows);
   let seen = Atomics.load(ctl, ${CONTROL.EPOCH});
   post({ ready: true });
   for (;;) {
@@ -86,9 +103,11 @@ const start = ({ module, memory, control, rowsByte, maxChunks, index, threads, o
     const chunks = Atomics.load(ctl, ${CONTROL.CHUNKS});
     if (chunks === ${QUIT}) break;
     for (let i = takeChunk(counters, chunks, index, threads); i >= 0; i = takeChunk(counters, chunks, index, threads)) {
-      const r = ${ROW_FLOATS} * i;
       try {
-        fns[rows[r]](rows[r + 1], rows[r + 2], rows[r + 3], rows[r + 4], rows[r + 5], rows[r + 6], rows[r + 7]);
+        for (let row = ctl[first + i], end = ctl[first + i + 1]; row < end; row++) {
+          const r = ${ROW_FLOATS} * row;
+          rows[r + ${RESULT}] = fns[rows[r]](rows[r + 1], rows[r + 2], rows[r + 3], rows[r + 4], rows[r + 5], rows[r + 6], rows[r + 7]) ?? 0;
+        }
       } catch (error) {
         Atomics.compareExchange(ctl, ${CONTROL.ERROR}, 0, index + 1);
       }
