@@ -361,9 +361,8 @@ export async function openNetwork(checked: CheckedNet, guarded = false): Promise
 /** Trains `net` with checked loop options (`train` and `net.train`). */
 export function trainNetwork(net: TwoLayerNet, loop: CheckedLoop): Promise<TrainResult> {
   if (net.disposed) return Promise.reject(disposedError());
-  const { config, update } = internals(net);
+  const { config, pass, update } = internals(net);
   const keepFinite = loop.config.onNonFinite === "stop";
-  const { pass } = internals(net);
   return runLoop(net, { ...config, ...loop.config }, loop, stepFlops(net, net.algorithmUsed), pass, (lr) => update(lr, keepFinite));
 }
 

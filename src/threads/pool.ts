@@ -171,6 +171,12 @@ export class ThreadPool {
     return row;
   }
 
+  /** A chunk of one call: call() then endChunk(). */
+  chunk(op: Op, a1: number, a2: number, a3: number, a4: number, a5 = 0, a6 = 0, a7 = 0): void {
+    this.call(op, a1, a2, a3, a4, a5, a6, a7);
+    this.endChunk();
+  }
+
   /** Ends the current chunk: the calls added since the last endChunk() (at least one). */
   endChunk(): void {
     const { ctl, first } = this;

@@ -49,8 +49,7 @@ export function threadedKernels(loaded: LoadedBuild, dtype: DType, pool: ThreadP
       const p = (i: number) => Math.floor((i * k) / C);
       for (let i = 0; i < C; i++) {
         const out = i === 0 ? c.offset : partials[i - 1];
-        pool.call(pnOp, out, panels.offset + 4 * p(i) * S, b.offset + p(i) * n * S, m, p(i + 1) - p(i), n, lda);
-        pool.endChunk();
+        pool.chunk(pnOp, out, panels.offset + 4 * p(i) * S, b.offset + p(i) * n * S, m, p(i + 1) - p(i), n, lda);
       }
       pool.run();
       for (let i = 1; i < C; i++) f.accumulate(c.offset, partials[i - 1], m * n); // h = ((h_0 + h_1) + h_2) + …
@@ -60,20 +59,14 @@ export function threadedKernels(loaded: LoadedBuild, dtype: DType, pool: ThreadP
       const C = Math.min(4 * T, quads);
       if (m * k * n < MIN_SPLIT_MACS || C < 2) return one.gemm_tn(c, a, b, m, k, n);
       const row = (i: number) => Math.min(m, 4 * Math.floor((i * quads) / C));
-      for (let i = 0; i < C; i++) {
-        pool.call(tnOp, c.offset + row(i) * n * S, a.offset + row(i) * S, b.offset, row(i + 1) - row(i), k, n, m);
-        pool.endChunk();
-      }
+      for (let i = 0; i < C; i++) pool.chunk(tnOp, c.offset + row(i) * n * S, a.offset + row(i) * S, b.offset, row(i + 1) - row(i), k, n, m);
       pool.run();
     },
     sgd(w: Block, g: Block, lr: number, len: number) {
       if (len < MIN_SPLIT_ELEMENTS) return one.sgd(w, g, lr, len);
       const C = 4 * T;
       const at = (i: number) => (i === C ? len : 4 * Math.floor((i * Math.floor(len / 4)) / C));
-      for (let i = 0; i < C; i++) {
-        pool.call(sgdOp, w.offset + at(i) * S, g.offset + at(i) * S, lr, at(i + 1) - at(i));
-        pool.endChunk();
-      }
+      for (let i = 0; i < C; i++) pool.chunk(sgdOp, w.offset + at(i) * S, g.offset + at(i) * S, lr, at(i + 1) - at(i));
       pool.run();
     },
   };
