@@ -5,6 +5,12 @@ and prints one JSON object: the loop's seconds per run, the losses of the first 
 check they are numpy's), and which BLAS kernel ran on how many threads.
 
     python3 bench/numpy_twolayer.py [--gram] [repeats] [dtype ...]
+    python3 bench/numpy_twolayer.py --serve
+
+--serve keeps one Python for runs the caller asks for one at a time (bench/paired.mjs alternates them
+with its own): it prints one JSON line of the versions and BLAS (then it is ready), and for each line
+`<form> <dtype>` read from stdin (form direct or gram, dtype f64 or f32) one training run, answered by
+one JSON line {"seconds": ..., "losses": [...]}; it exits at the end of stdin.
 
 --gram runs the same training in its Gram form: x does not change, so with K = x·xᵀ (N×N, once) the
 next pre-activation is h − lr·K·grad_h, and w1 is needed only at the end, w1₀ − xᵀ·S with S the
@@ -105,28 +111,48 @@ def openblas():
     return None
 
 
-def main():
-    args = sys.argv[1:]
+TRAIN = {"direct": train, "gram": train_gram}
+DTYPES = {"f64": np.float64, "f32": np.float32}
+
+
+def versions():
+    """Python's and numpy's versions and the BLAS numpy runs on."""
+    return {"python": platform.python_version(), "numpy": np.__version__, "blas": openblas()}
+
+
+def batch(args):
     gram = "--gram" in args
     args = [a for a in args if a != "--gram"]
     repeats = int(args[0]) if args else 5
     dtypes = args[1:] or ["f64"]
+    form = "gram" if gram else "direct"
     runs = {}
     for name in dtypes:
-        dtype = {"f64": np.float64, "f32": np.float32}[name]
         seconds, first = [], None
         for _ in range(repeats):
-            elapsed, losses = (train_gram if gram else train)(dtype)
+            elapsed, losses = TRAIN[form](DTYPES[name])
             seconds.append(elapsed)
             first = first or losses
         runs[name] = {"seconds": seconds, "losses": first}
-    print(json.dumps({
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "blas": openblas(),
-        "form": "gram" if gram else "direct",
-        "runs": runs,
-    }))
+    print(json.dumps({**versions(), "form": form, "runs": runs}))
+
+
+def serve():
+    print(json.dumps(versions()), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        form, name = line.split()
+        seconds, losses = TRAIN[form](DTYPES[name])
+        print(json.dumps({"seconds": seconds, "losses": losses}), flush=True)
+
+
+def main():
+    args = sys.argv[1:]
+    if "--serve" in args:
+        serve()
+    else:
+        batch(args)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@
 //   seed-runs.mjs  the whole seed run for every configuration (src/bench/contenders.ts), the js
 //                  backend, row-streaming JS and the textbook JavaScript (textbook.mjs)
 //   numpy.mjs      with --numpy: numpy_twolayer.py as written and in its Gram form, 1 and 2 threads
+//   paired.mjs     with --numpy: the runs the numpy targets compare, timed in alternation with
+//                  numpy's (one numpy_twolayer.py --serve, numpy-server.mjs), round by round
 //   targets.mjs    the targets, as this run measured them
 // Prints the tables and writes bench/results.json with the machine it ran on.
 import { writeFileSync } from "node:fs";
@@ -16,6 +18,7 @@ import { here } from "./common.mjs";
 import { kernelSuite } from "./kernels.mjs";
 import { numpySuite } from "./numpy.mjs";
 import { overheadSuite } from "./overhead.mjs";
+import { pairedSuite } from "./paired.mjs";
 import { seedRunSuite } from "./seed-runs.mjs";
 import { previousDirectRatio, targets, targetsTable } from "./targets.mjs";
 
@@ -35,6 +38,8 @@ const numpy = withNumpy ? await numpySuite({ quick }) : null;
 if (!withNumpy) console.log("\nnumpy: not timed (npm run bench:numpy times it too, where python3 with numpy exists)");
 
 const rows = [...runs, ...(numpy?.results ?? [])];
+/** A row as results.json holds it: the contender's options, or the program and how it ran, in place of the contender. */
+const resultRow = ({ contender, ...r }) => ({ ...r, ...("options" in contender ? { options: contender.options } : { baseline: contender.baseline, ...contender }) });
 const numpyOne = rows.find((r) => r.contender.baseline === "numpy" && r.contender.form === "direct" && r.dtype === "f64" && r.contender.threads === 1);
 const columns = [
   ...SEED_RUN_COLUMNS,
@@ -45,9 +50,10 @@ console.log(`\nThe whole seed run (500 iterations, N=64, D_in=1000, H=100, D_out
 console.log(seedRunTable(rows, columns));
 console.log(`\nOne step of a 1×1×1×1 network (calling overhead, median): ${overhead.map((o) => `${o.backend} ${fixed(o.microseconds, 2)} µs`).join(", ")}`);
 if (numpy) console.log(`\nnumpy ${numpy.numpy} (Python ${numpy.python}), ${numpy.blas ? `${numpy.blas.library}, kernel ${numpy.blas.kernel}` : "BLAS unknown"}`);
+const paired = withNumpy ? await pairedSuite(rows, { quick }) : null;
 
-const measured = targets(rows, overhead, previousDirectRatio(resultsPath));
-console.log(`\nTargets in this run (ratios of medians):\n`);
+const measured = targets(rows, overhead, previousDirectRatio(resultsPath), paired);
+console.log(`\nTargets in this run (ratios of medians${paired ? "; those against numpy from the runs in alternation" : ""}):\n`);
 console.log(targetsTable(measured));
 
 const results = {
@@ -55,7 +61,8 @@ const results = {
   targets: measured,
   numpy: numpy ? { python: numpy.python, numpy: numpy.numpy, blas: numpy.blas } : null,
   kernels,
-  runs: rows.map(({ contender, ...r }) => ({ ...r, ...("options" in contender ? { options: contender.options } : { baseline: contender.baseline, ...contender }) })),
+  runs: rows.map(resultRow),
+  paired: paired ? { rounds: paired.rounds, blas: paired.blas, rows: paired.rows.map(resultRow), ratios: paired.ratios } : null,
   overhead,
 };
 writeFileSync(resultsPath, JSON.stringify(results, null, 2) + "\n");

@@ -1,42 +1,47 @@
-// npm run bench's targets, as this run measured them: ratios of medians from the tables above. The
+// npm run bench's targets, as this run measured them: ratios of medians. Those against numpy come
+// from the runs timed in alternation with numpy's (paired.mjs), the others from the tables above. The
 // direct program's ratio to numpy is compared with the previous run's, read from the results.json
 // this run replaces.
 import { existsSync, readFileSync } from "node:fs";
 import { fixed, textTable } from "../dist/bench/index.js";
+import { numpyLabel } from "./numpy.mjs";
+import { DIRECT, GRAM } from "./paired.mjs";
 
-const isNumpy = (r, form, dtype, threads) => r.contender?.baseline === "numpy" && r.contender.form === form && r.dtype === dtype && r.contender.threads === threads;
+const NUMPY_DIRECT = numpyLabel("direct", "f64", 1);
+const NUMPY_GRAM = numpyLabel("gram", "f64", 1);
 
-/** The previous run's default-f64 / numpy-f64 (1 thread) ratio of medians, from results.json as it was. */
+/**
+ * The previous run's wasm-f64 / numpy-f64 (1 thread, direct) ratio of medians, from results.json as
+ * it was: the paired one where that run has it, else the one of its main table.
+ */
 export function previousDirectRatio(path) {
   if (!existsSync(path)) return undefined;
-  const runs = JSON.parse(readFileSync(path, "utf8")).runs ?? [];
+  const previous = JSON.parse(readFileSync(path, "utf8"));
+  const paired = previous.paired?.ratios?.find((p) => p.ours === DIRECT && p.numpy === NUMPY_DIRECT);
+  if (paired) return paired.ratio;
+  const runs = previous.runs ?? [];
   const median = (r) => r?.p50 ?? r?.median; // p50: this script's format; median: the one before tinybench's statistics
-  const ours = runs.find((r) => r.label === "wasm f64 SIMD, 1 thread");
+  const ours = runs.find((r) => r.label === DIRECT);
   // This script's results.json, or the one before it (its numpy rows had backend "numpy").
   const numpy = runs.find((r) => r.dtype === "f64" && r.threads === 1 && ((r.baseline === "numpy" && r.form === "direct") || r.backend === "numpy"));
   return ours && numpy ? median(ours) / median(numpy) : undefined;
 }
 
-/** [name, measured, goal text, met] for each target the rows allow. */
-export function targets(rows, overhead, previous) {
+/** [name, measured, goal text, met] for each target the rows, the overhead and the paired suite (or null) allow. */
+export function targets(rows, overhead, previous, paired) {
   const by = (label) => rows.find((r) => r.label === label);
-  const numpy = (form, dtype = "f64", threads = 1) => rows.find((r) => isNumpy(r, form, dtype, threads));
   const out = [];
   const add = (name, value, goal, met) => value !== undefined && Number.isFinite(value) && out.push({ name, value, goal, met: met(value) });
   add("js backend f64 time / row-streaming JS f64 time", by("js backend f64")?.p50 / by("row-streaming JS f64")?.p50, "≤ 1.15", (v) => v <= 1.15);
-  const direct = by("wasm f64 SIMD, 1 thread");
-  const numpy1 = numpy("direct");
-  if (direct && numpy1) {
-    const ratio = direct.p50 / numpy1.p50;
+  if (paired) {
+    const ratio = (ours, numpy) => paired.ratios.find((p) => p.ours === ours && p.numpy === numpy)?.ratio;
     const goal = previous === undefined ? "(no previous run)" : `within 5% of the previous run's ${fixed(previous, 2)}`;
-    add("wasm f64 SIMD, 1 thread time / numpy f64, 1 thread (direct)", ratio, goal, (v) => previous === undefined || v <= previous * 1.05);
-    const gram = by("gram wasm f64 SIMD, 1 thread");
-    if (gram) add("gram wasm f64 SIMD, 1 thread time / numpy f64, 1 thread (direct)", gram.p50 / numpy1.p50, "≤ 0.10", (v) => v <= 0.1);
-    const gramRows = rows.filter((r) => r.label.startsWith("gram wasm f64") && r.p50 !== undefined);
-    const numpyGram = numpy("gram");
-    if (gramRows.length > 0 && numpyGram) {
+    add(`${DIRECT} time / ${NUMPY_DIRECT} (direct), in alternation`, ratio(DIRECT, NUMPY_DIRECT), goal, (v) => previous === undefined || v <= previous * 1.05);
+    add(`${GRAM} time / ${NUMPY_DIRECT} (direct), in alternation`, ratio(GRAM, NUMPY_DIRECT), "≤ 0.10", (v) => v <= 0.1);
+    const gramRows = paired.rows.filter((r) => r.label.startsWith("gram wasm f64"));
+    if (gramRows.length > 0) {
       const best = gramRows.reduce((a, b) => (b.p50 < a.p50 ? b : a));
-      add(`best gram f64 (${best.label}) time / numpy Gram form f64, 1 thread`, best.p50 / numpyGram.p50, "≤ 0.8", (v) => v <= 0.8);
+      add(`best gram f64 (${best.label}) time / ${NUMPY_GRAM}, in alternation`, ratio(best.label, NUMPY_GRAM), "≤ 0.8", (v) => v <= 0.8);
     }
   }
   const step = overhead.find((o) => o.backend === "wasm-simd");
