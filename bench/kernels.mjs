@@ -19,8 +19,11 @@ const KERNEL_VARIANTS = [
   { name: "js backend", build: null },
 ];
 
-/** The seed step's operands for one dtype and variant, with the kernels to run on them. */
-async function operands(dtype, variant) {
+/**
+ * The seed step's operands for one dtype and variant, with the kernels to run on them: the variant's
+ * build from the package's file, or from `variant.source` (scripts/kernels-side-by-side.mjs).
+ */
+export async function operands(dtype, variant) {
   const Type = dtype === "f64" ? Float64Array : Float32Array;
   const bytes = Type.BYTES_PER_ELEMENT;
   let kernels;
@@ -29,7 +32,7 @@ async function operands(dtype, variant) {
     kernels = jsKernels();
     block = (length) => ({ offset: 0, length, array: new Type(length) });
   } else {
-    const { exports } = await loadBuild(variant.build, defaultWasmUrl(variant.build));
+    const { exports } = await loadBuild(variant.build, variant.source ?? defaultWasmUrl(variant.build));
     kernels = wasmKernels(exports, dtype);
     block = (length) => {
       const offset = exports.heap_alloc(length * bytes) >>> 0;
@@ -55,7 +58,7 @@ async function operands(dtype, variant) {
 }
 
 /** The kernels of one step: what each computes, its work (flop or bytes), and how to run it. */
-function kernelList(dtype) {
+export function kernelList(dtype) {
   const { n, dIn, hidden: H, dOut } = SEED;
   const S = dtype === "f64" ? 8 : 4;
   const gemm = (name, m, k, nn, run) => ({ name, kind: "product", work: 2 * m * k * nn, k, run });
