@@ -76,6 +76,14 @@ export function kernelList(dtype) {
   ];
 }
 
+/** The largest |got − want| over the elements, relative to the largest |want| (want: a Float64Array). */
+export function worstDifference(got, want) {
+  const scale = Math.max(...want.map(Math.abs), 1e-300);
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / scale);
+  return worst;
+}
+
 export async function kernelSuite(dtype, { quick = false } = {}) {
   const list = kernelList(dtype);
   const variants = [];
@@ -85,12 +93,9 @@ export async function kernelSuite(dtype, { quick = false } = {}) {
   const reference = variants.find((v) => v.build === null);
   for (const kernel of list) {
     const want = Float64Array.from(kernel.run(reference.kernels, reference.o).array);
-    const scale = Math.max(...want.map(Math.abs), 1e-300);
     for (const v of variants) {
       if (v.build === null || (v.productsOnly && kernel.kind !== "product")) continue;
-      const got = kernel.run(v.kernels, v.o).array;
-      let worst = 0;
-      for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / scale);
+      const worst = worstDifference(kernel.run(v.kernels, v.o).array, want);
       if (!(worst <= tolerance)) fail(`${dtype} ${kernel.name} on ${v.name} differs from the js backend by ${worst} (relative to the largest value)`);
     }
   }

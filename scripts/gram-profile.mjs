@@ -19,8 +19,7 @@ const { compute, arena } = await reserveNetwork(config, false);
 const blocks = { ...carveNet(arena, config), ...carveGram(arena, config) };
 drawData(blocks, checked);
 const { kernels } = compute;
-const sizes = { n: config.n, dIn: config.dIn, hidden: config.hidden, dOut: config.dOut };
-for (const line of GRAM_BASE) line.run(kernels, blocks, sizes, 0);
+for (const line of GRAM_BASE) line.run(kernels, blocks, config, 0);
 
 const lines = [...GRAM_FORWARD_BACKWARD, ...GRAM_UPDATE_CHECKS, ...GRAM_UPDATE];
 const total = new Float64Array(lines.length);
@@ -29,7 +28,7 @@ const untimed = Math.min(500, iterations >> 1);
 for (let t = 0; t < iterations; t++) {
   for (const [j, line] of lines.entries()) {
     const start = performance.now();
-    line.run(kernels, blocks, sizes, 0);
+    line.run(kernels, blocks, config, 0);
     if (t >= untimed) total[j] += performance.now() - start;
   }
 }

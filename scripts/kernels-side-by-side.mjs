@@ -7,7 +7,7 @@
 // noise between runs. OLD is typically the build of a worktree of an earlier commit. Each result is
 // checked against OLD's first, to 1e-12 of the largest value.
 import { readFileSync } from "node:fs";
-import { kernelList, operands } from "../bench/kernels.mjs";
+import { kernelList, operands, worstDifference } from "../bench/kernels.mjs";
 
 const [oldPath, newPath, build = "simd", roundsArg = "9"] = process.argv.slice(2);
 if (!oldPath || !newPath) {
@@ -20,8 +20,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 for (const kernel of kernelList("f64")) {
   const [want, got] = sides.map(({ kernels, o }) => Float64Array.from(kernel.run(kernels, o).array));
-  const scale = Math.max(...want.map(Math.abs), 1e-300);
-  if (!got.every((g, i) => Math.abs(g - want[i]) <= 1e-12 * scale)) {
+  if (!(worstDifference(got, want) <= 1e-12)) {
     console.error(`${kernel.name}: NEW's result differs from OLD's`);
     process.exit(1);
   }
