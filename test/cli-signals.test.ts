@@ -16,7 +16,9 @@ function launch(iterations: number) {
   const json = join(dir, "out.json");
   const plot = join(dir, "out.svg");
   const run = start(["train", ...TINY, "--iterations", String(iterations), "--every", "100000", "--json", json, "--plot", plot]);
-  const writing = () => readdirSync(dir).some((name) => name.endsWith(".tmp"));
+  // A temporary file once training has printed: before training, the check of the output paths
+  // (src/cli/outputs.ts) creates and removes one of its own, which a loaded machine lets us see.
+  const writing = () => run.seen.stdout.length > 0 && readdirSync(dir).some((name) => name.endsWith(".tmp"));
   return { ...run, dir, json, plot, writing };
 }
 
