@@ -1,11 +1,13 @@
-// npm run bench, part 1: each kernel on the seed network's shapes, for the wasm SIMD build (register-
-// blocked micro-kernels), the FMA build (the matrix products), the scalar build and the js backend:
-// GFLOP/s for the products, GB/s (bytes read + written) for the element-wise kernels, and the ratio
-// to the js backend. Each result is checked against the js backend's first.
+// npm run bench, part 1: each kernel on the seed network's shapes (the program's, and the Gram form's
+// two), for the wasm SIMD build (register-blocked micro-kernels), the FMA build (the matrix
+// products), the scalar build and the js backend: GFLOP/s for the products, GB/s (bytes read +
+// written) for the element-wise kernels, and the ratio to the js backend. Each result is checked
+// against the js backend's first.
 import { Bench } from "tinybench";
 import { fixed, textTable } from "../dist/bench/index.js";
 import { loadBuild } from "../dist/builds/load.js";
 import { defaultWasmUrl } from "../dist/builds/source.js";
+import { jsGramKernels } from "../dist/js-gram-kernels.js";
 import { jsKernels } from "../dist/js-kernels.js";
 import { panelsLength } from "../dist/kernels.js";
 import { NumpyRandomState } from "../dist/numpy/random-state.js";
@@ -29,7 +31,7 @@ export async function operands(dtype, variant) {
   let kernels;
   let block;
   if (variant.build === null) {
-    kernels = jsKernels();
+    kernels = { ...jsKernels(), ...jsGramKernels() };
     block = (length) => ({ offset: 0, length, array: new Type(length) });
   } else {
     const { exports } = await loadBuild(variant.build, variant.source ?? defaultWasmUrl(variant.build));
@@ -51,8 +53,11 @@ export async function operands(dtype, variant) {
     x: filled(n * dIn), panels: block(panelsLength(n, dIn)), w1: filled(dIn * H), w2: filled(H * dOut), y: filled(n * dOut),
     h: filled(n * H), hRelu: block(n * H), yPred: filled(n * dOut), gradYPred: filled(n * dOut),
     gradH: filled(n * H), gradW1: block(dIn * H), gradW2: block(H * dOut), w: filled(dIn * H + H * dOut), g: filled(dIn * H + H * dOut),
+    gram: block(n * n), gramPanels: block(panelsLength(n, n)), hNext: filled(n * H),
   };
   kernels.pack_panels(o.panels, o.x, n, dIn);
+  kernels.gemm_nt(o.gram, o.x, o.x, n, dIn, n);
+  kernels.pack_panels(o.gramPanels, o.gram, n, n);
   kernels.relu_forward(o.hRelu, o.h, n * H);
   return { kernels, o };
 }
@@ -69,6 +74,8 @@ export function kernelList(dtype) {
     gemm(`y_pred = h_relu·w2 (gemm_nn ${n}×${H}×${dOut})`, n, H, dOut, (K, o) => { K.gemm_nn(o.yPred, o.hRelu, o.w2, n, H, dOut); return o.yPred; }),
     gemm(`grad_w2 = h_reluᵀ·grad_y_pred (gemm_tn ${H}×${n}×${dOut})`, H, n, dOut, (K, o) => { K.gemm_tn(o.gradW2, o.hRelu, o.gradYPred, H, n, dOut); return o.gradW2; }),
     gemm(`grad_h_relu = grad_y_pred·w2ᵀ (gemm_nt ${n}×${dOut}×${H})`, n, dOut, H, (K, o) => { K.gemm_nt(o.gradH, o.gradYPred, o.w2, n, dOut, H); return o.gradH; }),
+    gemm(`Gram form: h_next −= lr·K·grad_h (gemm_pn_acc ${n}×${n}×${H})`, n, n, H, (K, o) => { K.gemm_pn_acc(o.hNext, o.gramPanels, o.gradH, -1e-6, n, n, H); return o.hNext; }),
+    gemm(`Gram form: grad_h, 0 where h < 0 (gemm_nt_mask ${n}×${dOut}×${H})`, n, dOut, H, (K, o) => { K.gemm_nt_mask(o.gradH, o.gradYPred, o.w2, o.h, n, dOut, H); return o.gradH; }),
     elementwise(`relu_forward (${n * H})`, 2 * n * H * S, (K, o) => { K.relu_forward(o.hRelu, o.h, n * H); return o.hRelu; }),
     elementwise(`relu_backward (${n * H})`, 3 * n * H * S, (K, o) => { K.relu_backward(o.gradH, o.h, n * H); return o.gradH; }),
     elementwise(`sse_loss_grad (${n * dOut})`, 3 * n * dOut * S, (K, o) => { K.sse_loss_grad(o.gradYPred, o.yPred, o.y, n * dOut); return o.gradYPred; }),

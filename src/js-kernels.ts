@@ -12,8 +12,9 @@ import type { FloatArray, Kernels } from "./kernels.js";
 //
 // The products run in tiles of 4 rows × 4 columns of C: 16 sums kept in local variables over the
 // whole of k, each step loading 4 values of A and 4 adjacent values of a row of B (so nothing of C
-// is read or stored inside the loop, and B's rows are read once per 4 rows of C). The order each
-// element is summed in is the plain loop's; only which elements are summed side by side changes.
+// is read or stored inside the loop, and B's rows are read once per 4 rows of C); gemm_nt, whose B is
+// stored transposed, copies Bᵀ into scratch first. The order each element is summed in is the plain
+// loop's; only which elements are summed side by side changes.
 
 /**
  * C[m×n] (dense, overwritten) = Σ_p A(i, p)·B(p, j) with, in elements, A(i, p) at
@@ -145,18 +146,14 @@ export function gemm_tn(c: FloatArray, a: FloatArray, b: FloatArray, m: number, 
   gemm_rows(c, m, n, k, a, 4, 1, m, b, n);
 }
 
-/** C[m×n] = A·Bᵀ, A m×k, B stored n×k: each element a dot product of a row of A and a row of B */
-export function gemm_nt(c: FloatArray, a: FloatArray, b: FloatArray, m: number, k: number, n: number): void {
-  for (let i = 0; i < m; i++) {
-    const aRow = i * k;
-    const cRow = i * n;
-    for (let j = 0; j < n; j++) {
-      const bRow = j * k;
-      let sum = 0;
-      for (let p = 0; p < k; p++) sum += a[aRow + p] * b[bRow + p];
-      c[cRow + j] = sum;
-    }
-  }
+/**
+ * C[m×n] = A·Bᵀ, A m×k, B stored n×k: B is transposed into `bt` (k·n elements of C's type, made if
+ * not given), then multiplied as gemm_nn's tiles multiply, each element still summed in increasing p.
+ */
+export function gemm_nt(c: FloatArray, a: FloatArray, b: FloatArray, m: number, k: number, n: number, bt?: FloatArray): void {
+  const t = bt ?? new (c instanceof Float32Array ? Float32Array : Float64Array)(k * n);
+  for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) t[p * n + j] = b[j * k + p];
+  gemm_rows(c, m, n, k, a, 4 * k, k, 1, t, n);
 }
 
 /** Packs A[m×k] into 4-row panels: panel q holds A(4q + r, p) at 4kq + 4p + r; rows past m are 0 */
@@ -222,12 +219,31 @@ export function accumulate(out: FloatArray, a: FloatArray, len: number): void {
   for (let i = 0; i < len; i++) out[i] += a[i];
 }
 
+/** The most elements gemm_nt keeps as scratch between calls (8 MB of float64). */
+const KEPT_SCRATCH = 1 << 20;
+
+/**
+ * Scratch arrays for a backend's kernels: `length` elements of c's type, from one array kept between
+ * calls (grown when asked), or a new one each call past `kept` elements (so a gemm_nt of a large B,
+ * the Gram form's K = x·xᵀ, holds its transpose only while it runs).
+ */
+export function scratchOf(kept = KEPT_SCRATCH): (c: FloatArray, length: number) => FloatArray {
+  let array: FloatArray = new Float64Array(0);
+  return (c, length) => {
+    const Type = c instanceof Float32Array ? Float32Array : Float64Array;
+    if (length > kept) return new Type(length);
+    if (array.length < length || !(array instanceof Type)) array = new Type(length);
+    return array;
+  };
+}
+
 /** The plain TypeScript backend (for either dtype: the arrays' own type rounds each store). */
 export function jsKernels(): Kernels {
+  const scratch = scratchOf();
   return {
     gemm_nn: (c, a, b, m, k, n) => gemm_nn(c.array, a.array, b.array, m, k, n),
     gemm_tn: (c, a, b, m, k, n) => gemm_tn(c.array, a.array, b.array, m, k, n),
-    gemm_nt: (c, a, b, m, k, n) => gemm_nt(c.array, a.array, b.array, m, k, n),
+    gemm_nt: (c, a, b, m, k, n) => gemm_nt(c.array, a.array, b.array, m, k, n, scratch(c.array, k * n)),
     pack_panels: (panels, a, m, k) => pack_panels(panels.array, a.array, m, k),
     prepare_pn() {},
     gemm_pn: (c, panels, b, m, k, n) => gemm_pn(c.array, panels.array, b.array, m, k, n),

@@ -53,6 +53,10 @@ describe.each(DTYPES)("js products, %s, against the plain loops (bit for bit)", 
       c = garbage();
       js.gemm_nt(c, a, b, m, k, n);
       expectSame(c, stored(dtype, plain(m, k, n, (i, p) => a[i * k + p], (p, j) => b[j * k + p])), `gemm_nt ${shape}`);
+      // …and with a scratch for Bᵀ that is longer than k·n and holds garbage, as the backend's kept one.
+      c = garbage();
+      js.gemm_nt(c, a, b, m, k, n, typed(dtype, randomValues(7, k * n + 5, dtype)));
+      expectSame(c, stored(dtype, plain(m, k, n, (i, p) => a[i * k + p], (p, j) => b[j * k + p])), `gemm_nt (given scratch) ${shape}`);
 
       // gemm_pn from pack_panels' panels, with the default panel stride and a wider one.
       const want = stored(dtype, plain(m, k, n, (i, p) => a[i * k + p], (p, j) => b[p * n + j]));
@@ -118,4 +122,24 @@ describe("the js backend against the wasm scalar build, whole networks", () => {
       scalar.dispose();
     });
   }
+});
+
+describe("the js backend's scratch (scratchOf)", () => {
+  it("keeps one array of the asked type up to its limit, and past it makes a new one each call", () => {
+    const scratch = js.scratchOf(100);
+    const [f64, f32] = [new Float64Array(1), new Float32Array(1)];
+    const a = scratch(f64, 10);
+    expect(a).toBeInstanceOf(Float64Array);
+    expect(scratch(f64, 7)).toBe(a); // smaller: the same array
+    const grown = scratch(f64, 100);
+    expect(grown).not.toBe(a);
+    expect(grown.length).toBe(100);
+    expect(scratch(f64, 50)).toBe(grown);
+    const single = scratch(f32, 50);
+    expect(single).toBeInstanceOf(Float32Array); // the element type follows C's
+    const [big1, big2] = [scratch(f32, 101), scratch(f32, 101)];
+    expect(big1.length).toBe(101);
+    expect(big1).not.toBe(big2); // past the limit: not kept
+    expect(scratch(f32, 50)).toBe(single);
+  });
 });
