@@ -5,6 +5,7 @@
 // the state was built from, and re-bases the state (K and h recomputed, S = 0, w1₀ = the current
 // w1) before the next pass, update or read. On several threads the state and a pass's h, h_relu and
 // grad_h live in the threads' parts (threads/gram-parts.ts), made whole here when something reads them.
+import { TwoLayerError } from "./errors.js";
 import { pythonFloat } from "./format.js";
 import type { Block, DType, FloatArray, NetKernels } from "./kernels.js";
 import type { GramBlocks, NetBlocks } from "./layout.js";
@@ -30,6 +31,28 @@ export function refusedValue(dtype: DType, matrix: GramRefusal["matrix"], b: Net
   return b.hNext.array[i];
 }
 
+/**
+ * The error for an x the Gram form cannot train: K = x·xᵀ (in `k`, n×n) has an element that is NaN
+ * or ±Infinity although x is finite, so a dot product of two of x's rows overflowed the dtype. It
+ * names a row whose squared norm overflowed (|K[i][j]| ≤ max(K[i][i], K[j][j]), so there is one, up to
+ * rounding). The direct program never forms K and takes such an x. undefined when K is finite, or
+ * when x itself is not (allowNonFinite: its K is then what numpy's would be).
+ */
+export function kOverflow(k: FloatArray, x: FloatArray, n: number, dtype: DType): TwoLayerError | undefined {
+  const first = k.findIndex((v) => !Number.isFinite(v));
+  if (first < 0 || !x.every(Number.isFinite)) return undefined;
+  const row = Array.from({ length: n }, (_, i) => i).find((i) => !Number.isFinite(k[i * n + i]));
+  const at = row === undefined ? first : row * n + row;
+  const [i, j] = [Math.floor(at / n), at % n];
+  const type = dtype === "f32" ? "float32" : "float64";
+  const what = i === j ? `the squared norm of x's row ${i}` : `the dot product of x's rows ${i} and ${j}`;
+  return new TwoLayerError(
+    "INVALID_ARRAY",
+    `x is too large for the Gram form: K = x·xᵀ overflows ${type} at K[${i}][${j}] = ${pythonFloat(k[at])}, ${what}, though x is finite; scale x down, or train it with algorithm "direct", which never forms K`,
+    { option: "x" },
+  );
+}
+
 /** The reason a refused update names ("w2[3] inf"). */
 function refusalReason({ matrix, index, value }: GramRefusal): string {
   if (matrix === "w2") return `w2[${index}] ${pythonFloat(value)}`;
@@ -47,6 +70,8 @@ export class GramState {
   private w1Exposed = false;
   /** Whether b.gradW1 holds xᵀ·grad_h of the last pass. */
   private gradW1Fresh = false;
+  /** Why the x of the last re-base cannot train in the Gram form (kOverflow), if it cannot: passes and updates throw it. */
+  private unfit?: TwoLayerError;
   /** The threads' parts (threads > 1 and a network large enough, gram-parts.ts), if any. */
   private parts?: GramParts;
 
@@ -85,6 +110,7 @@ export class GramState {
   /**
    * Re-bases the state if it was never built, if a w1 view was written (its content is then the
    * current w1), or if x was handed out (`xExposed`) and differs from the x the state was built from.
+   * A re-base with a new x checks its K (kOverflow); pass and update throw what it finds.
    */
   private sync(xExposed: boolean): void {
     const { b } = this;
@@ -99,9 +125,18 @@ export class GramState {
     this.run(newX ? GRAM_BASE : GRAM_BASE.filter((line) => line.writes !== "K"));
     this.parts?.scatter("s");
     this.parts?.scatter("hNext");
-    this.based = true;
+    if (newX) this.unfit = kOverflow(b.k.array, b.xUsed.array, this.sizes.n, this.dtype);
+    // An unfit x leaves the state un-based, so that each later sync re-bases (and checks) again: a
+    // new x written through net.x is then picked up. w1 is still right: w1₀ = w1, S = 0.
+    this.based = this.unfit === undefined;
     this.w1Fresh = true;
     if (this.w1Exposed) b.w1Seen.array.set(b.w1.array);
+  }
+
+  /** Builds the state from the network's data now (its creation does), throwing for an x the Gram form cannot train. */
+  base(): void {
+    this.sync(false);
+    if (this.unfit) throw this.unfit;
   }
 
   /**
@@ -111,6 +146,7 @@ export class GramState {
    */
   pass(xExposed: boolean, updateFollows = false): number {
     this.sync(xExposed);
+    if (this.unfit) throw this.unfit;
     const loss = this.parts ? this.parts.pass(updateFollows) : this.run(GRAM_FORWARD_BACKWARD);
     this.gradW1Fresh = false;
     return loss;
@@ -122,6 +158,7 @@ export class GramState {
    */
   update(lr: number, keepFinite: boolean, xExposed: boolean): string | undefined {
     this.sync(xExposed);
+    if (this.unfit) throw this.unfit;
     let refusal: GramRefusal | undefined;
     if (this.parts) refusal = this.parts.update(lr, keepFinite);
     else if (keepFinite) refusal = this.checkedUpdate(lr);

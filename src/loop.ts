@@ -37,11 +37,23 @@ const yieldToEventLoop = (): Promise<void> =>
 /** How often, in milliseconds of training, the loop yields when it has a signal to watch. */
 const YIELD_EVERY_MS = 20;
 
-/** Why the loss became non-finite, as far as we can tell, and what to do. */
-function divergenceMessage(net: Trainable, t: number, loss: number, lastFiniteLoss: number | null, learningRate: number): string {
-  const became = `the loss became ${pythonFloat(loss)} at iteration ${t}`;
+/**
+ * The NaN or ±Infinity already in the network's x, y, w1 or w2 and how it got there, if there is one
+ * ("x[5] is NaN (allowNonFinite let it in)"): then a non-finite loss or update is not the learning
+ * rate's doing.
+ */
+export function nonFiniteData(net: Trainable, allowNonFinite: boolean): string | undefined {
   const data = net.firstNonFinite();
-  if (data !== undefined) return `${became}: ${data} (allowNonFinite let it in); the learning rate is not the cause`;
+  if (data === undefined) return undefined;
+  const how = allowNonFinite ? "allowNonFinite let it in" : 'the network was created finite: a write through a view, or training on with onNonFinite: "continue", put it there';
+  return `${data} (${how}); the learning rate is not the cause`;
+}
+
+/** Why the loss became non-finite, as far as we can tell, and what to do. */
+function divergenceMessage(net: Trainable, t: number, loss: number, lastFiniteLoss: number | null, { learningRate, allowNonFinite }: NetConfig & LoopConfig): string {
+  const became = `the loss became ${pythonFloat(loss)} at iteration ${t}`;
+  const data = nonFiniteData(net, allowNonFinite);
+  if (data !== undefined) return `${became}: ${data}`;
   if (t === 0 || learningRate === 0) {
     return `${became}, before any update changed the weights, so the learning rate is not the cause: the data and weights overflow ${net.dtype === "f32" ? "float32" : "float64"}; scale them down`;
   }
@@ -93,18 +105,16 @@ export async function runLoop(
     if (!Number.isFinite(loss) && onNonFinite === "stop") {
       const lastFiniteLoss = t > 0 ? losses[t - 1] : null;
       status = "diverged";
-      divergence = { iteration: t, lastFiniteLoss, message: divergenceMessage(net, t, loss, lastFiniteLoss, learningRate) };
+      divergence = { iteration: t, lastFiniteLoss, message: divergenceMessage(net, t, loss, lastFiniteLoss, config) };
       t++;
       break;
     }
     const refused = update(learningRate);
     if (refused !== undefined) {
       status = "diverged";
-      divergence = {
-        iteration: t,
-        lastFiniteLoss: loss,
-        message: `the update at iteration ${t} would make ${refused}: the learning rate ${pythonFloat(learningRate)} is too large for this data; try ${pythonFloat(learningRate / 10)} or smaller`,
-      };
+      const data = nonFiniteData(net, config.allowNonFinite);
+      const cause = data ?? `the learning rate ${pythonFloat(learningRate)} is too large for this data; try ${pythonFloat(learningRate / 10)} or smaller`;
+      divergence = { iteration: t, lastFiniteLoss: loss, message: `the update at iteration ${t} would make ${refused}: ${cause}` };
       t++;
       break;
     }

@@ -4,7 +4,7 @@ import { pythonFloat } from "./format.js";
 import { GramState, sgdResult } from "./gram.js";
 import type { Block, FloatArray, NetKernels } from "./kernels.js";
 import { carveGram, carveNet, netBytes, type GramBlocks, type NetBlocks } from "./layout.js";
-import { runLoop, type TrainResult } from "./loop.js";
+import { nonFiniteData, runLoop, type TrainResult } from "./loop.js";
 import type { Arena } from "./memory.js";
 import {
   algorithmFallback,
@@ -60,6 +60,8 @@ let internals: (net: TwoLayerNet) => {
   pass(updateFollows: boolean): number;
   /** One update, refused (changing nothing, saying why) where it would make a weight non-finite and `keepFinite`. */
   update(lr: number, keepFinite: boolean): string | undefined;
+  /** Builds a Gram-form network's state from its data (K = x·xᵀ …), throwing for an x it cannot train. */
+  base(): void;
 };
 
 /** A network reports what ran (RunInfo: backend, dtype, threadsUsed, fmaUsed, algorithmUsed, fallbacks). */
@@ -102,6 +104,7 @@ export class TwoLayerNet extends NetworkViews {
         net.checkAlive(); // an onIteration callback may have disposed it
         return net.tryUpdate(lr, keepFinite);
       },
+      base: () => net.gram?.base(),
     });
   }
 
@@ -214,7 +217,7 @@ export class TwoLayerNet extends NetworkViews {
       const entry = UPDATE[i - FORWARD_BACKWARD.length];
       const [w, g] = entry.writes === "w1" ? [this.b.w1, this.b.gradW1] : [this.b.w2, this.b.gradW2];
       const refused = this.config.allowNonFinite ? undefined : this.refusal(lr, w, g, entry.writes);
-      if (refused !== undefined) throw nonFiniteError(refused);
+      if (refused !== undefined) throw nonFiniteError(refused, nonFiniteData(this, false));
       entry.run(this.k, this.b, this, lr);
     }
     this.next = (i + 1) % PROGRAM.length;
@@ -230,7 +233,7 @@ export class TwoLayerNet extends NetworkViews {
     const rate = learningRate(lr);
     this.checkAlive();
     const refused = this.tryUpdate(rate, !this.config.allowNonFinite);
-    if (refused !== undefined) throw nonFiniteError(refused);
+    if (refused !== undefined) throw nonFiniteError(refused, nonFiniteData(this, false));
   }
 
   /**
@@ -286,11 +289,12 @@ export class TwoLayerNet extends NetworkViews {
    * again). On the training x it equals `yPred` after `forwardBackward()` bit for bit, also with
    * threads (the same split of h = x·w1) and with FMA (the same kernels, one engine); networks of
    * other thread counts or FMA settings differ in the last bits, as their training does. Bad input
-   * is an INVALID_ARRAY TwoLayerError.
+   * is an INVALID_ARRAY TwoLayerError; so are non-finite weights, unless the network allows them.
    */
   predict(x: ArrayLike<number>): FloatArray {
     this.checkAlive();
     const { w1, w2 } = this.weights();
+    if (!this.config.allowNonFinite) finiteWeights({ w1, w2 });
     const { n, dIn, hidden, dOut } = this;
     return predictRows({ kernels: this.k, space: this.compute.scratchSpace(), dtype: this.dtype, n, dIn, hidden, dOut, w1, w2 }, x);
   }
@@ -334,9 +338,30 @@ export class TwoLayerNet extends NetworkViews {
   }
 }
 
-/** The refusal of an update that would make `refused` ("w1[3] inf") non-finite. */
-function nonFiniteError(refused: string): TwoLayerError {
-  return new TwoLayerError("NON_FINITE", `this update would make ${refused}; the weights are unchanged: lower the learning rate (or create the network with allowNonFinite: true)`);
+/**
+ * Throws INVALID_ARRAY for the first NaN or ±Infinity in the weights of a network created finite
+ * (a write through a view, or training on with onNonFinite: "continue", put it there), where
+ * predict would return NaN or ±Infinity for reasons the caller cannot see.
+ */
+function finiteWeights(weights: { w1: Block; w2: Block }): void {
+  for (const [name, { array }] of Object.entries(weights)) {
+    const i = array.findIndex((v) => !Number.isFinite(v));
+    if (i < 0) continue;
+    throw new TwoLayerError(
+      "INVALID_ARRAY",
+      `predict needs finite weights, and ${name}[${i}] is ${array[i]} (the network was created finite: a write through net.${name}, or training on with onNonFinite: "continue", put it there): write finite weights, or create the network with allowNonFinite: true to predict with them anyway`,
+      { option: name },
+    );
+  }
+}
+
+/**
+ * The refusal of an update that would make `refused` ("w1[3] inf") non-finite: the learning rate's
+ * doing, unless the network's data or weights hold a NaN or ±Infinity already (`data`, nonFiniteData).
+ */
+function nonFiniteError(refused: string, data: string | undefined): TwoLayerError {
+  const fix = data === undefined ? "lower the learning rate (or create the network with allowNonFinite: true)" : `${data}: write finite values`;
+  return new TwoLayerError("NON_FINITE", `this update would make ${refused}; the weights are unchanged: ${fix}`);
 }
 
 /**
@@ -355,6 +380,12 @@ export async function openNetwork(checked: CheckedNet, guarded = false): Promise
     throw error;
   }
   drawData(internals(net).blocks, checked);
+  try {
+    internals(net).base(); // so that an x the Gram form cannot train is refused here, not at the first step
+  } catch (error) {
+    net.dispose();
+    throw error;
+  }
   return net;
 }
 

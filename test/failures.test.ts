@@ -168,6 +168,61 @@ describe("messages say the real cause", () => {
     expect(result.divergence!.message).toMatch(/at iteration 0, before any update changed the weights, so the learning rate is not the cause/);
   });
 
+  it("a NaN or ±Infinity written through a view of a network created finite is named, not blamed on the learning rate", async () => {
+    const sizes = { n: 3, dIn: 5, hidden: 4, dOut: 2 };
+    for (const algorithm of ["direct", "gram"] as const) {
+      for (const [view, index, value] of [["x", 4, NaN], ["y", 0, -Infinity], ["w1", 7, Infinity], ["w2", 1, NaN]] as const) {
+        const net = await TwoLayerNet.create({ ...sizes, algorithm });
+        net.step(1e-3);
+        net[view][index] = value;
+        const [w1, w2] = [Float64Array.from(net.w1), Float64Array.from(net.w2)];
+        const named = `${view}[${index}] is ${value} (the network was created finite: a write through a view, or training on with onNonFinite: "continue", put it there); the learning rate is not the cause`;
+        const stepped = (await errorOf(() => net.step(1e-3))) as TwoLayerError;
+        expect(stepped, `${algorithm} ${view}`).toBeInstanceOf(TwoLayerError);
+        expect(stepped.code).toBe("NON_FINITE");
+        expect(stepped.message).toMatch(/^this update would make (w1|w2)\[\d+\] (nan|-?inf); the weights are unchanged: /);
+        expect(stepped.message.endsWith(`${named}: write finite values`), stepped.message).toBe(true);
+        expect(Float64Array.from(net.w2)).toEqual(w2);
+        if (view !== "w1") expect(Float64Array.from(net.w1)).toEqual(w1);
+        const result = await net.train({ iterations: 3, learningRate: 1e-3 });
+        expect(result.status).toBe("diverged");
+        expect(result.divergence!.message).toMatch(/^the loss became (nan|inf) at iteration 0: /);
+        expect(result.divergence!.message.endsWith(named), result.divergence!.message).toBe(true);
+        net.dispose();
+      }
+    }
+  });
+
+  it("an update refused for data written non-finite between passes says so in train's divergence", async () => {
+    // A write between the pass and its update (in onIteration): the loss was finite, the update is not.
+    const net = await TwoLayerNet.create({ n: 3, dIn: 5, hidden: 4, dOut: 2 });
+    const result = await net.train({ iterations: 5, learningRate: 1e-3, onIteration: (t) => t === 2 && (net.w2[0] = NaN) });
+    expect(result.status).toBe("diverged");
+    expect(result.divergence!.iteration).toBe(2);
+    expect(Number.isFinite(result.losses[2])).toBe(true);
+    expect(result.divergence!.message).toMatch(/^the update at iteration 2 would make w2\[0\] nan: w2\[0\] is NaN \(the network was created finite: a write through a view.*the learning rate is not the cause$/);
+    net.dispose();
+  });
+
+  it("predict refuses the non-finite weights of a network created finite, and gives them to one that allows them", async () => {
+    for (const [view, value] of [["w1", Infinity], ["w2", NaN]] as const) {
+      for (const allowNonFinite of [false, true]) {
+        const net = await TwoLayerNet.create({ n: 3, dIn: 5, hidden: 4, dOut: 2, allowNonFinite, algorithm: "gram" });
+        net[view].fill(value);
+        const error = (await errorOf(() => net.predict(new Float64Array(5).fill(1)))) as TwoLayerError;
+        if (allowNonFinite) {
+          expect(error).toBeUndefined();
+          expect(Array.from(net.predict(new Float64Array(5).fill(1))).some(Number.isFinite)).toBe(false);
+        } else {
+          expect(error).toBeInstanceOf(TwoLayerError);
+          expect([error.code, error.option]).toEqual(["INVALID_ARRAY", view]);
+          expect(error.message).toBe(`predict needs finite weights, and ${view}[0] is ${value} (the network was created finite: a write through net.${view}, or training on with onNonFinite: "continue", put it there): write finite weights, or create the network with allowNonFinite: true to predict with them anyway`);
+        }
+        net.dispose();
+      }
+    }
+  });
+
   it('simd: false with threads: "auto" says why it ran on one thread, truly', async () => {
     const result = await train({ n: 2, dIn: 3, hidden: 4, dOut: 2, iterations: 1, simd: false, threads: "auto" });
     if (result.fallbacks.length) expect(result.fallbacks[0]).toMatch(/threads run on the SIMD build, and simd: false was asked for/);

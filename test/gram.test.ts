@@ -299,6 +299,100 @@ describe("refused updates", () => {
   });
 });
 
+describe("an x whose K = x·xᵀ overflows, though x is finite", () => {
+  const sizes = { n: 5, dIn: 12, hidden: 3, dOut: 2, seed: 3 };
+  const message = (type: string, at: string, what: string) =>
+    `x is too large for the Gram form: K = x·xᵀ overflows ${type} at ${at} = inf, ${what}, though x is finite; scale x down, or train it with algorithm "direct", which never forms K`;
+  /** x of `sizes` filled with 1e-3, `value` at `index`s. */
+  const xWith = (value: number, ...indices: number[]) => {
+    const x = new Float64Array(sizes.n * sizes.dIn).fill(1e-3);
+    for (const i of indices) x[i] = value;
+    return x;
+  };
+  const refusal = async (call: () => Promise<unknown>) => (await call().then(() => undefined, (e: unknown) => e)) as TwoLayerError;
+
+  it("is refused by create and train, every backend and dtype, naming the row; direct, which forms no K, takes it", async () => {
+    // w1 as small as x is large keeps h, and so the direct form's loss, finite.
+    const cases = [
+      { options: {}, x: xWith(1e160, 0), w1: 1e-163, text: message("float64", "K[0][0]", "the squared norm of x's row 0") },
+      { options: { backend: "js" }, x: xWith(1e160, 0), w1: 1e-163, text: message("float64", "K[0][0]", "the squared norm of x's row 0") },
+      { options: { simd: false }, x: xWith(1e155, 2 * 12 + 4, 3 * 12 + 4), w1: 1e-158, text: message("float64", "K[2][2]", "the squared norm of x's row 2") },
+      { options: { dtype: "f32" }, x: xWith(1e20, 12 + 1), w1: 1e-22, text: message("float32", "K[1][1]", "the squared norm of x's row 1") },
+      { options: { dtype: "f32", backend: "js" }, x: xWith(3e19, 12 + 7), w1: 1e-21, text: message("float32", "K[1][1]", "the squared norm of x's row 1") },
+    ] as const;
+    for (const { options, x, w1: scale, text } of cases) {
+      const w1 = new Float64Array(sizes.dIn * sizes.hidden).fill(scale);
+      for (const call of [() => train({ ...sizes, ...options, ...gram, x, w1, iterations: 3 }), () => TwoLayerNet.create({ ...sizes, ...options, ...gram, x, w1 })]) {
+        const error = await refusal(call);
+        expect(error, JSON.stringify(options)).toBeInstanceOf(TwoLayerError);
+        expect([error.code, error.option, error.message]).toEqual(["INVALID_ARRAY", "x", text]);
+      }
+      const direct = await TwoLayerNet.create({ ...sizes, ...options, x, w1 });
+      expect(Number.isFinite(direct.forwardBackward()), JSON.stringify(options)).toBe(true);
+      direct.dispose();
+    }
+  });
+
+  it("names the row whose squared norm overflows, not the first dot product that does", async () => {
+    // K[0][0] = 1e300 is finite; K[0][1] = 1e350 and K[1][1] = 1e400 are not: row 1 is the one too large.
+    const error = await refusal(() => TwoLayerNet.create({ ...sizes, ...gram, x: xWith(1e-3).fill(1e150, 0, 1).fill(1e200, 12, 13) }));
+    expect(error.message).toBe(message("float64", "K[1][1]", "the squared norm of x's row 1"));
+  });
+
+  it("on threads too, at creation", async () => {
+    const big = { n: 64, dIn: 100, hidden: 64, dOut: 3, threads: 2, ...gram };
+    const x = new Float64Array(64 * 100).fill(1e-3);
+    x[63 * 100 + 99] = 1e200;
+    const error = await refusal(() => TwoLayerNet.create({ ...big, x }));
+    expect([error.code, error.message]).toEqual(["INVALID_ARRAY", message("float64", "K[63][63]", "the squared norm of x's row 63")]);
+    const net = await TwoLayerNet.create(big);
+    expect(net.threadsUsed).toBe(2);
+    net.dispose();
+  });
+
+  it("written through net.x: the next step refuses it, w1 unchanged; x restored, training goes on as a fresh network's", async () => {
+    for (const options of [{}, { threads: 2, n: 64, dIn: 100, hidden: 64 }]) {
+      const net = await TwoLayerNet.create({ ...sizes, ...options, ...gram });
+      const fresh = await TwoLayerNet.create({ ...sizes, ...options, ...gram });
+      const saved = Float64Array.from(net.x);
+      const w1 = Float64Array.from(net.w1);
+      net.x[0] = 1e200;
+      for (const call of [() => net.step(1e-3), () => net.forwardBackward(), () => net.update(1e-3)]) {
+        expect(call).toThrow(/^x is too large for the Gram form: K = x·xᵀ overflows float64 at K\[0\]\[0\] = inf/);
+      }
+      expectSame(net.w1, w1, "w1 after the refusals");
+      net.x.set(saved);
+      expect(net.step(1e-3)).toBe(fresh.step(1e-3));
+      expect(net.step(1e-3)).toBe(fresh.step(1e-3));
+      [net, fresh].forEach((n) => n.dispose());
+    }
+  });
+
+  it("a non-finite x let in by allowNonFinite is not this error: K is then numpy's, NaN and all", async () => {
+    const net = await TwoLayerNet.create({ ...sizes, ...gram, x: xWith(NaN, 0), allowNonFinite: true });
+    expect(Number.isNaN(net.forwardBackward())).toBe(true);
+    net.dispose();
+  });
+
+  it("the command line says it in one line, exit 2, and names --algorithm direct", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const { writeNpy } = await import("../src/index.js");
+    const dir = mkdtempSync(join(tmpdir(), "twolayer-gram-"));
+    writeFileSync(join(dir, "x.npy"), writeNpy({ data: xWith(1e160, 0), shape: [sizes.n, sizes.dIn] }));
+    writeFileSync(join(dir, "y.npy"), writeNpy({ data: new Float64Array(sizes.n * sizes.dOut), shape: [sizes.n, sizes.dOut] }));
+    const files = ["--x", join(dir, "x.npy"), "--y", join(dir, "y.npy"), "--hidden", "3", "--iterations", "3", "--quiet"];
+    const refused = run(["train", "--algorithm", "gram", ...files]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toBe("twolayer: x is too large for the Gram form: K = x·xᵀ overflows float64 at K[0][0] = inf, the squared norm of x's row 0, though x is finite; scale x down, or train it with --algorithm direct, which never forms K\n");
+    // The direct form runs it (no K), and here its loss overflows as the data does, said as that.
+    const direct = run(["train", ...files]);
+    expect(direct.status, direct.stderr).toBe(3);
+    expect(direct.stderr).toMatch(/^twolayer: the loss became inf at iteration 0, before any update changed the weights, so the learning rate is not the cause: the data and weights overflow float64; scale them down\n/);
+  });
+});
+
 describe("N ≥ D_in, sizes and options", () => {
   it("runs the direct program, saying so, and the same bits as asking for it", async () => {
     for (const sizes of [{ n: 10, dIn: 10, hidden: 3, dOut: 2 }, { n: 12, dIn: 5, hidden: 3, dOut: 2 }]) {
