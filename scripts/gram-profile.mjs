@@ -19,6 +19,7 @@ const { compute, arena } = await reserveNetwork(config, false);
 const blocks = { ...carveNet(arena, config), ...carveGram(arena, config) };
 drawData(blocks, checked);
 const { kernels } = compute;
+blocks.xUsed.array.set(blocks.x.array); // the x the state is built from (src/gram.ts's sync copies it)
 for (const line of GRAM_BASE) line.run(kernels, blocks, config, 0);
 
 const lines = [...GRAM_FORWARD_BACKWARD, ...GRAM_UPDATE_CHECKS, ...GRAM_UPDATE];
