@@ -9,7 +9,8 @@ export type TwoLayerErrorCode =
   | "INVALID_FILE" // a file (.npy, .npz, .safetensors, .csv) that is malformed or holds what we cannot read
   | "OUT_OF_MEMORY" // the network would not fit in WebAssembly's 32-bit memory
   | "DISPOSED" // the network was disposed and cannot be used any more
-  | "NON_FINITE" // an update would have made a weight NaN or infinite (the weights are left unchanged)
+  | "NON_FINITE" // an update would have made a weight NaN or infinite (the weights are left unchanged), or predict's result overflowed
+  | "BUSY" // a method that steps the network (or train) was called while train runs it, as from onIteration
   | "WASM_UNAVAILABLE"; // the WebAssembly module could not be loaded or lacks a required feature
 
 export class TwoLayerError extends Error {
@@ -52,6 +53,14 @@ function describeValue(value: unknown): string {
     return `a ${value.constructor.name}${length === undefined ? "" : ` of length ${length}`}`;
   }
   return `an object (${value.constructor?.name ?? "Object"})`;
+}
+
+/** The refusal of `method` on a network that train runs now (between an iteration's pass and its update, or awaiting). */
+export function busyError(method: string): TwoLayerError {
+  return new TwoLayerError(
+    "BUSY",
+    `${method} was called while train runs this network (from its onIteration callback, or while train awaits one that returned a promise, or between iterations with a signal): it would run between an iteration's pass and its update; call it once train's promise has settled (a signal stops training early), or train in a loop of net.step() of your own`,
+  );
 }
 
 /** The message of a disposed network's refusal, said once. */

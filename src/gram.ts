@@ -3,14 +3,16 @@
 // program's. w1 and grad_w1 are materialized when read (a view valid until the next update); a write
 // through a w1 view handed out, or through x once x was handed out, is found by comparing with what
 // the state was built from, and re-bases the state (K and h recomputed, S = 0, w1₀ = the current
-// w1) before the next pass, update or read. On several threads the state and a pass's h, h_relu and
-// grad_h live in the threads' parts (threads/gram-parts.ts), made whole here when something reads them.
+// w1) before the next pass, update or read; an update whose pass ran on the x before the write
+// applies that pass's grad_w1, as the direct program's does. On several threads the state and a
+// pass's h, h_relu and grad_h live in the threads' parts (threads/gram-parts.ts), made whole here
+// when something reads them.
 import { TwoLayerError } from "./errors.js";
 import { pythonFloat } from "./format.js";
 import type { Block, DType, FloatArray, NetKernels } from "./kernels.js";
 import type { GramBlocks, NetBlocks } from "./layout.js";
 import { GRAM_BASE, GRAM_FORWARD_BACKWARD, GRAM_READ, GRAM_UPDATE, GRAM_UPDATE_CHECKS, type GramLine } from "./gram-program.js";
-import type { ProgramSizes } from "./program.js";
+import { UPDATE, type ProgramSizes } from "./program.js";
 import type { GramParts, GramRefusal } from "./threads/gram-parts.js";
 
 /** What w −= lr·g makes of w[i] in this dtype (the value a refused update names). */
@@ -70,6 +72,13 @@ export class GramState {
   private w1Exposed = false;
   /** Whether b.gradW1 holds xᵀ·grad_h of the last pass. */
   private gradW1Fresh = false;
+  /** Whether a pass ran since the last update (its gradients are the next update's). */
+  private passPending = false;
+  /**
+   * Whether x was replaced (a re-base) after the pending pass: its grad_w1 is then b.gradW1, of the
+   * x it ran on, which the next update applies as the direct program does (directUpdate).
+   */
+  private passOfOldX = false;
   /** Why the x of the last re-base cannot train in the Gram form (kOverflow), if it cannot: passes and updates throw it. */
   private unfit?: TwoLayerError;
   /** The threads' parts (threads > 1 and a network large enough, gram-parts.ts), if any. */
@@ -120,6 +129,7 @@ export class GramState {
     // The current w1 and grad_w1 are those of the x the state was built from: materialize them first.
     if (!this.w1Fresh) this.materializeW1();
     if (newX && this.based && !this.gradW1Fresh) this.materializeGradW1();
+    if (newX && this.based && this.passPending) this.passOfOldX = true;
     if (newX) this.gradW1Fresh = this.based;
     if (newX) b.xUsed.array.set(b.x.array);
     this.run(newX ? GRAM_BASE : GRAM_BASE.filter((line) => line.writes !== "K"));
@@ -149,6 +159,8 @@ export class GramState {
     if (this.unfit) throw this.unfit;
     const loss = this.parts ? this.parts.pass(updateFollows) : this.run(GRAM_FORWARD_BACKWARD);
     this.gradW1Fresh = false;
+    this.passPending = true;
+    this.passOfOldX = false;
     return loss;
   }
 
@@ -159,6 +171,7 @@ export class GramState {
   update(lr: number, keepFinite: boolean, xExposed: boolean): string | undefined {
     this.sync(xExposed);
     if (this.unfit) throw this.unfit;
+    if (this.passOfOldX) return this.directUpdate(lr, keepFinite);
     let refusal: GramRefusal | undefined;
     if (this.parts) refusal = this.parts.update(lr, keepFinite);
     else if (keepFinite) refusal = this.checkedUpdate(lr);
@@ -175,6 +188,32 @@ export class GramState {
     }
     this.w1Fresh = false;
     this.w1Exposed = false;
+    this.passPending = false;
+    return undefined;
+  }
+
+  /**
+   * The update of a pass whose x was replaced before it (passOfOldX): w1 −= lr·grad_w1 with the pass's
+   * grad_w1 (of the x it ran on, as the direct program's is) and w2 −= lr·grad_w2, the program's own
+   * lines on the materialized w1, then a re-base on the new x (w1₀ = w1, S = 0, the next h). With
+   * `keepFinite`, refused as the direct program's update is.
+   */
+  private directUpdate(lr: number, keepFinite: boolean): string | undefined {
+    const { k, b, dtype } = this;
+    this.settle();
+    for (const line of UPDATE) {
+      const [w, g] = line.writes === "w1" ? [b.w1, b.gradW1] : [b.w2, b.gradW2];
+      const i = keepFinite ? k.sgd_check(w, g, lr, w.length) : -1;
+      if (i >= 0) return `${line.writes}[${i}] ${pythonFloat(sgdResult(dtype, w.array, g.array, lr, i))}`;
+    }
+    for (const line of UPDATE) line.run(k, b, this.sizes, lr);
+    this.run(GRAM_BASE.filter((line) => line.writes !== "K"));
+    this.parts?.scatter("s");
+    this.parts?.scatter("hNext");
+    this.w1Fresh = true;
+    this.w1Exposed = false;
+    this.passPending = false;
+    this.passOfOldX = false;
     return undefined;
   }
 

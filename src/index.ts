@@ -13,6 +13,7 @@ export {
   type InitOptions,
   type NetOptions,
   type LoopOptions,
+  type OnIteration,
   type TrainOptions,
   type NetConfig,
   type LoopConfig,

@@ -6,6 +6,8 @@ import type { RunInfo } from "./run-info.js";
 export interface Trainable extends Readonly<RunInfo> {
   /** The first NaN or ±Infinity in x, y, w1 or w2 ("x[5] is NaN"), if any: a divergence's cause. */
   firstNonFinite(): string | undefined;
+  /** The first NaN or ±Infinity in the last pass's grad_w2 or grad_w1 ("grad_w1[3] is Infinity"), if any. */
+  firstNonFiniteGradient(): string | undefined;
 }
 
 /** The result of `train` and `net.train`, with what ran (RunInfo). */
@@ -49,6 +51,16 @@ export function nonFiniteData(net: Trainable, allowNonFinite: boolean): string |
   return `${data} (${how}); the learning rate is not the cause`;
 }
 
+/**
+ * A gradient of the last pass that is NaN or ±Infinity already, said with what to do, if there is
+ * one: the pass's products overflowed, so no learning rate makes its update finite.
+ */
+export function nonFiniteGradient(net: Trainable): string | undefined {
+  const gradient = net.firstNonFiniteGradient();
+  if (gradient === undefined) return undefined;
+  return `${gradient}: x·w1 and the products after it overflow ${net.dtype === "f32" ? "float32" : "float64"} with these data and weights, whatever the learning rate; scale x, y or the weights down`;
+}
+
 /** Why the loss became non-finite, as far as we can tell, and what to do. */
 function divergenceMessage(net: Trainable, t: number, loss: number, lastFiniteLoss: number | null, { learningRate, allowNonFinite }: NetConfig & LoopConfig): string {
   const became = `the loss became ${pythonFloat(loss)} at iteration ${t}`;
@@ -63,6 +75,10 @@ function divergenceMessage(net: Trainable, t: number, loss: number, lastFiniteLo
   );
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
 /** `losses` copied into an array twice as long (at most `iterations`). */
 function grown(losses: Float64Array<ArrayBuffer>, iterations: number): Float64Array<ArrayBuffer> {
   const longer = new Float64Array(Math.min(iterations, 2 * losses.length));
@@ -74,7 +90,9 @@ function grown(losses: Float64Array<ArrayBuffer>, iterations: number): Float64Ar
  * Trains `net` in place: the numpy program's `for t in range(iterations)`. `pass(updateFollows)` runs
  * forwardBackward and returns the loss (`updateFollows`: update() comes next with no callback in
  * between, which lets the Gram form on threads run fewer jobs); `update(lr)` applies one update, or
- * refuses it (changing nothing) with the reason it would make a weight non-finite.
+ * refuses it (changing nothing) with the reason it would make a weight non-finite. `running(on)` is
+ * told when the loop starts and when it ends (returns or throws), so the network can refuse to be
+ * stepped in between (BUSY): the end is said synchronously when the loop never awaited.
  */
 export async function runLoop(
   net: Trainable,
@@ -83,60 +101,67 @@ export async function runLoop(
   flopsPerStep: number,
   pass: (updateFollows: boolean) => number,
   update: (learningRate: number) => string | undefined,
+  running: (on: boolean) => void,
 ): Promise<TrainResult> {
-  const { iterations, learningRate, onNonFinite } = config;
-  // Grown by doubling as the run goes on, so that asking for 10⁸ iterations does not take 800 MB
-  // before the first one (an aborted or diverged run may use few of them).
-  let losses = new Float64Array(Math.min(iterations, 1 << 16));
-  let status: TrainResult["status"] = "completed";
-  let divergence: TrainResult["divergence"];
-  let t = 0;
-  const start = now();
-  let lastYield = start;
-  for (; t < iterations; t++) {
-    if (signal?.aborted) {
-      status = "aborted";
-      break;
+  running(true);
+  try {
+    const { iterations, learningRate, onNonFinite } = config;
+    // Grown by doubling as the run goes on, so that asking for 10⁸ iterations does not take 800 MB
+    // before the first one (an aborted or diverged run may use few of them).
+    let losses = new Float64Array(Math.min(iterations, 1 << 16));
+    let status: TrainResult["status"] = "completed";
+    let divergence: TrainResult["divergence"];
+    let t = 0;
+    const start = now();
+    let lastYield = start;
+    for (; t < iterations; t++) {
+      if (signal?.aborted) {
+        status = "aborted";
+        break;
+      }
+      const loss = pass(onIteration === undefined);
+      if (t === losses.length) losses = grown(losses, iterations);
+      losses[t] = loss;
+      const called = onIteration?.(t, loss);
+      if (isThenable(called)) await called;
+      if (!Number.isFinite(loss) && onNonFinite === "stop") {
+        const lastFiniteLoss = t > 0 ? losses[t - 1] : null;
+        status = "diverged";
+        divergence = { iteration: t, lastFiniteLoss, message: divergenceMessage(net, t, loss, lastFiniteLoss, config) };
+        t++;
+        break;
+      }
+      const refused = update(learningRate);
+      if (refused !== undefined) {
+        status = "diverged";
+        const rate = `the learning rate ${pythonFloat(learningRate)} is too large for this data; try ${pythonFloat(learningRate / 10)} or smaller`;
+        const cause = nonFiniteData(net, config.allowNonFinite) ?? nonFiniteGradient(net) ?? rate;
+        divergence = { iteration: t, lastFiniteLoss: loss, message: `the update at iteration ${t} would make ${refused}: ${cause}` };
+        t++;
+        break;
+      }
+      if (signal && now() - lastYield > YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = now();
+      }
     }
-    const loss = pass(onIteration === undefined);
-    if (t === losses.length) losses = grown(losses, iterations);
-    losses[t] = loss;
-    onIteration?.(t, loss);
-    if (!Number.isFinite(loss) && onNonFinite === "stop") {
-      const lastFiniteLoss = t > 0 ? losses[t - 1] : null;
-      status = "diverged";
-      divergence = { iteration: t, lastFiniteLoss, message: divergenceMessage(net, t, loss, lastFiniteLoss, config) };
-      t++;
-      break;
-    }
-    const refused = update(learningRate);
-    if (refused !== undefined) {
-      status = "diverged";
-      const data = nonFiniteData(net, config.allowNonFinite);
-      const cause = data ?? `the learning rate ${pythonFloat(learningRate)} is too large for this data; try ${pythonFloat(learningRate / 10)} or smaller`;
-      divergence = { iteration: t, lastFiniteLoss: loss, message: `the update at iteration ${t} would make ${refused}: ${cause}` };
-      t++;
-      break;
-    }
-    if (signal && now() - lastYield > YIELD_EVERY_MS) {
-      await yieldToEventLoop();
-      lastYield = now();
-    }
+    const seconds = (now() - start) / 1000;
+    const { backend, dtype, threadsUsed, fmaUsed, algorithmUsed, fallbacks } = net;
+    return {
+      status,
+      losses: t === losses.length ? losses : losses.slice(0, t),
+      seconds,
+      gflops: seconds > 0 ? (flopsPerStep * t) / seconds / 1e9 : 0,
+      backend,
+      dtype,
+      threadsUsed,
+      fmaUsed,
+      algorithmUsed,
+      fallbacks: [...fallbacks],
+      config,
+      ...(divergence ? { divergence } : {}),
+    };
+  } finally {
+    running(false);
   }
-  const seconds = (now() - start) / 1000;
-  const { backend, dtype, threadsUsed, fmaUsed, algorithmUsed, fallbacks } = net;
-  return {
-    status,
-    losses: t === losses.length ? losses : losses.slice(0, t),
-    seconds,
-    gflops: seconds > 0 ? (flopsPerStep * t) / seconds / 1e9 : 0,
-    backend,
-    dtype,
-    threadsUsed,
-    fmaUsed,
-    algorithmUsed,
-    fallbacks: [...fallbacks],
-    config,
-    ...(divergence ? { divergence } : {}),
-  };
 }

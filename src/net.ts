@@ -1,10 +1,10 @@
 import type { Compute } from "./compute.js";
-import { disposedError, TwoLayerError } from "./errors.js";
+import { busyError, disposedError, TwoLayerError } from "./errors.js";
 import { pythonFloat } from "./format.js";
 import { GramState, sgdResult } from "./gram.js";
-import type { Block, FloatArray, NetKernels } from "./kernels.js";
+import type { Block, DType, FloatArray, NetKernels } from "./kernels.js";
 import { carveGram, carveNet, netBytes, type GramBlocks, type NetBlocks } from "./layout.js";
-import { nonFiniteData, runLoop, type TrainResult } from "./loop.js";
+import { nonFiniteData, nonFiniteGradient, runLoop, type TrainResult } from "./loop.js";
 import type { Arena } from "./memory.js";
 import {
   algorithmFallback,
@@ -62,6 +62,10 @@ let internals: (net: TwoLayerNet) => {
   update(lr: number, keepFinite: boolean): string | undefined;
   /** Builds a Gram-form network's state from its data (K = x·xᵀ …), throwing for an x it cannot train. */
   base(): void;
+  /** Whether train runs the network now (from its start to its end): stepping it is then refused. */
+  training(on: boolean): void;
+  /** Throws BUSY, naming `method`, while train runs the network. */
+  checkIdle(method: string): void;
 };
 
 /** A network reports what ran (RunInfo: backend, dtype, threadsUsed, fmaUsed, algorithmUsed, fallbacks). */
@@ -92,6 +96,8 @@ export class TwoLayerNet extends NetworkViews {
   private next = 0;
   /** The loss the loss line computed last (NaN before it ever ran). */
   private lastLoss = NaN;
+  /** Whether train runs this network now: step, forwardBackward, update, runLine and train refuse (BUSY). */
+  private inTraining = false;
 
   static {
     construct = (config, compute, arena) => new TwoLayerNet(config, compute, arena);
@@ -105,6 +111,8 @@ export class TwoLayerNet extends NetworkViews {
         return net.tryUpdate(lr, keepFinite);
       },
       base: () => net.gram?.base(),
+      training: (on) => void (net.inTraining = on),
+      checkIdle: (method) => net.checkIdle(method),
     });
   }
 
@@ -151,6 +159,7 @@ export class TwoLayerNet extends NetworkViews {
    * weights are not changed.
    */
   forwardBackward(): number {
+    this.checkIdle("net.forwardBackward()");
     return this.pass(false);
   }
 
@@ -175,6 +184,7 @@ export class TwoLayerNet extends NetworkViews {
    */
   step(rate: number = TUTORIAL.learningRate): number {
     const lr = learningRate(rate);
+    this.checkIdle("net.step()");
     if (this.next === 0) this.pass(true);
     while (this.next > 0 && this.next < FORWARD_BACKWARD.length) this.runLine(this.next, lr);
     // One update for both weights (refused whole, as update() is), unless w1's line already ran alone.
@@ -205,6 +215,7 @@ export class TwoLayerNet extends NetworkViews {
     const i = integer("line", line, this.next, 0, PROGRAM.length - 1, "an index into PROGRAM");
     const lr = learningRate(rate);
     this.checkAlive();
+    this.checkIdle("net.runLine()");
     if (this.gram) {
       throw new TwoLayerError("INVALID_OPTION", "runLine steps the program as written, and this network trains in the Gram form (algorithm: \"gram\"), whose iteration is other kernels: step it with step(), or create it with algorithm: \"direct\"", { option: "algorithm", expected: "\"direct\"" });
     }
@@ -217,7 +228,7 @@ export class TwoLayerNet extends NetworkViews {
       const entry = UPDATE[i - FORWARD_BACKWARD.length];
       const [w, g] = entry.writes === "w1" ? [this.b.w1, this.b.gradW1] : [this.b.w2, this.b.gradW2];
       const refused = this.config.allowNonFinite ? undefined : this.refusal(lr, w, g, entry.writes);
-      if (refused !== undefined) throw nonFiniteError(refused, nonFiniteData(this, false));
+      if (refused !== undefined) throw nonFiniteError(refused, this);
       entry.run(this.k, this.b, this, lr);
     }
     this.next = (i + 1) % PROGRAM.length;
@@ -232,8 +243,9 @@ export class TwoLayerNet extends NetworkViews {
   update(lr: number): void {
     const rate = learningRate(lr);
     this.checkAlive();
+    this.checkIdle("net.update()");
     const refused = this.tryUpdate(rate, !this.config.allowNonFinite);
-    if (refused !== undefined) throw nonFiniteError(refused, nonFiniteData(this, false));
+    if (refused !== undefined) throw nonFiniteError(refused, this);
   }
 
   /**
@@ -288,15 +300,20 @@ export class TwoLayerNet extends NetworkViews {
    * so x, h, yPred and the gradients stay as they were; the scratch may grow wasm memory (read views
    * again). On the training x it equals `yPred` after `forwardBackward()` bit for bit, also with
    * threads (the same split of h = x·w1) and with FMA (the same kernels, one engine); networks of
-   * other thread counts or FMA settings differ in the last bits, as their training does. Bad input
+   * other thread counts or FMA settings differ in the last bits, as their training does (the Gram
+   * form's pass carries h from its update: predict's x·w1 agrees with it to rounding). Bad input
    * is an INVALID_ARRAY TwoLayerError; so are non-finite weights, unless the network allows them.
+   * A result that overflows to NaN or ±Infinity from finite inputs and weights is a NON_FINITE one,
+   * unless the network allows non-finite values (it is then returned).
    */
   predict(x: ArrayLike<number>): FloatArray {
     this.checkAlive();
     const { w1, w2 } = this.weights();
     if (!this.config.allowNonFinite) finiteWeights({ w1, w2 });
     const { n, dIn, hidden, dOut } = this;
-    return predictRows({ kernels: this.k, space: this.compute.scratchSpace(), dtype: this.dtype, n, dIn, hidden, dOut, w1, w2 }, x);
+    const y = predictRows({ kernels: this.k, space: this.compute.scratchSpace(), dtype: this.dtype, n, dIn, hidden, dOut, w1, w2 }, x);
+    if (!this.config.allowNonFinite) finitePrediction(y, dOut, this.dtype);
+    return y;
   }
 
   /** The first NaN or ±Infinity in x, y, w1 or w2 ("x[5] is NaN"), if any. */
@@ -305,6 +322,16 @@ export class TwoLayerNet extends NetworkViews {
     const { w1 } = this.weights();
     for (const name of ["x", "y", "w1", "w2"] as const) {
       const values = (name === "w1" ? w1 : this.b[name]).array;
+      const i = values.findIndex((v) => !Number.isFinite(v));
+      if (i >= 0) return `${name}[${i}] is ${values[i]}`;
+    }
+    return undefined;
+  }
+
+  /** The first NaN or ±Infinity in the last pass's grad_w2 or grad_w1 ("grad_w1[3] is Infinity"), if any. */
+  firstNonFiniteGradient(): string | undefined {
+    this.checkAlive();
+    for (const [name, values] of [["grad_w2", this.gradW2], ["grad_w1", this.gradW1]] as const) {
       const i = values.findIndex((v) => !Number.isFinite(v));
       if (i >= 0) return `${name}[${i}] is ${values[i]}`;
     }
@@ -332,6 +359,10 @@ export class TwoLayerNet extends NetworkViews {
     if (this.arena.isDisposed) throw disposedError();
   }
 
+  private checkIdle(method: string): void {
+    if (this.inTraining) throw busyError(method);
+  }
+
   /** The row and column counts of x, y, w1, w2. */
   get shapes(): Record<ArrayName, [number, number]> {
     return shapes(this);
@@ -355,12 +386,25 @@ function finiteWeights(weights: { w1: Block; w2: Block }): void {
   }
 }
 
+/** Throws NON_FINITE for the first NaN or ±Infinity in predict's result y (rows × dOut), which finite inputs and weights made by overflowing. */
+function finitePrediction(y: FloatArray, dOut: number, dtype: DType): void {
+  const i = y.findIndex((v) => !Number.isFinite(v));
+  if (i < 0) return;
+  const [row, column] = [Math.floor(i / dOut), i % dOut];
+  throw new TwoLayerError(
+    "NON_FINITE",
+    `predict's result for input row ${row} is ${y[i]} (column ${column}): relu(x·w1)·w2 overflows ${dtype === "f32" ? "float32" : "float64"} there, though the input and the weights are finite; scale the input or the weights down (or create the network with allowNonFinite: true to get the NaN and ±Infinity)`,
+  );
+}
+
 /**
  * The refusal of an update that would make `refused` ("w1[3] inf") non-finite: the learning rate's
- * doing, unless the network's data or weights hold a NaN or ±Infinity already (`data`, nonFiniteData).
+ * doing, unless the network's data or weights hold a NaN or ±Infinity already (nonFiniteData) or
+ * the pass's gradients do (nonFiniteGradient).
  */
-function nonFiniteError(refused: string, data: string | undefined): TwoLayerError {
-  const fix = data === undefined ? "lower the learning rate (or create the network with allowNonFinite: true)" : `${data}: write finite values`;
+function nonFiniteError(refused: string, net: TwoLayerNet): TwoLayerError {
+  const data = nonFiniteData(net, false);
+  const fix = data !== undefined ? `${data}: write finite values` : nonFiniteGradient(net) ?? "lower the learning rate (or create the network with allowNonFinite: true)";
   return new TwoLayerError("NON_FINITE", `this update would make ${refused}; the weights are unchanged: ${fix}`);
 }
 
@@ -392,9 +436,14 @@ export async function openNetwork(checked: CheckedNet, guarded = false): Promise
 /** Trains `net` with checked loop options (`train` and `net.train`). */
 export function trainNetwork(net: TwoLayerNet, loop: CheckedLoop): Promise<TrainResult> {
   if (net.disposed) return Promise.reject(disposedError());
-  const { config, pass, update } = internals(net);
+  const { config, pass, update, training, checkIdle } = internals(net);
+  try {
+    checkIdle("net.train()");
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const keepFinite = loop.config.onNonFinite === "stop";
-  return runLoop(net, { ...config, ...loop.config }, loop, stepFlops(net, net.algorithmUsed), pass, (lr) => update(lr, keepFinite));
+  return runLoop(net, { ...config, ...loop.config }, loop, stepFlops(net, net.algorithmUsed), pass, (lr) => update(lr, keepFinite), training);
 }
 
 /** Throws if a kernel wrote outside its block (networks opened with `guarded`). */

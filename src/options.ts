@@ -92,14 +92,21 @@ export interface NetOptions {
   allowNonFinite?: boolean;
 }
 
+/** train's callback: its return value is ignored unless it is a promise (a thenable), which training awaits. */
+export type OnIteration = (t: number, loss: number) => void | PromiseLike<unknown>;
+
 /** Options of a training loop (`net.train`). */
 export interface LoopOptions {
   /** Iterations to run, an integer ≥ 0 (default 500). */
   iterations?: number;
   /** SGD learning rate, finite and ≥ 0 (default 1e-6). */
   learningRate?: number;
-  /** Called at each iteration with its index and its loss, before that iteration's update (where numpy prints). A throw stops training, before the update, and is rethrown. */
-  onIteration?: (t: number, loss: number) => void;
+  /**
+   * Called at each iteration with its index and its loss, before that iteration's update (where numpy
+   * prints). A throw, or a rejection of a promise it returns (training waits for it), stops training
+   * before the update and is rethrown. Stepping or training the network from it is a BUSY error.
+   */
+  onIteration?: OnIteration;
   /**
    * What a NaN or infinite loss does: `"stop"` (default) ends training before that iteration's update,
    * with `status: "diverged"`; `"continue"` carries on as numpy does.
@@ -164,7 +171,7 @@ export interface CheckedNet {
 /** A loop's checked options: the config and the callbacks. */
 export interface CheckedLoop {
   readonly config: LoopConfig;
-  readonly onIteration?: (t: number, loss: number) => void;
+  readonly onIteration?: OnIteration;
   readonly signal?: AbortSignal;
 }
 
@@ -247,7 +254,7 @@ function checkNet(o: Readonly<Record<string, unknown>>): CheckedNet {
 }
 
 function checkLoop(o: Readonly<Record<string, unknown>>): CheckedLoop {
-  const onIteration = optionalFunction<(t: number, loss: number) => void>("onIteration", o.onIteration, "(t, loss) => void");
+  const onIteration = optionalFunction<OnIteration>("onIteration", o.onIteration, "(t, loss) => void");
   const signal = optionalSignal("signal", o.signal);
   const config: LoopConfig = {
     iterations: integer("iterations", o.iterations, TUTORIAL.iterations, 0, MAX_ITERATIONS, "how many training steps"),

@@ -223,6 +223,46 @@ describe("messages say the real cause", () => {
     }
   });
 
+  it("an update refused because the pass's gradients overflowed says so, not lower the learning rate, at any rate (step and update)", async () => {
+    const sizes = { n: 8, dIn: 20, hidden: 6, dOut: 3 };
+    const [x, w1] = [new Float64Array(160).fill(1e150), new Float64Array(120).fill(1e10)]; // K = x·xᵀ finite, the loss not
+    for (const algorithm of ["direct", "gram"] as const) {
+      for (const rate of [0, 1e-3]) {
+        const net = await TwoLayerNet.create({ ...sizes, algorithm, x, w1 });
+        const error = (await errorOf(() => net.step(rate))) as TwoLayerError;
+        expect(error.code, `${algorithm} ${rate}`).toBe("NON_FINITE");
+        expect(error.message).toMatch(/; the weights are unchanged: grad_w[12]\[\d+\] is -?Infinity: x·w1 and the products after it overflow float64 with these data and weights, whatever the learning rate; scale x, y or the weights down$/);
+        expect(Array.from(net.w1)).toEqual(Array.from(w1));
+        expect((await errorOf(() => net.update(rate)) as TwoLayerError).message).toBe(error.message);
+        net.dispose();
+      }
+    }
+  });
+
+  it("predict's result that overflows from finite inputs and weights is NON_FINITE, naming the row; allowNonFinite returns it", async () => {
+    for (const dtype of ["f64", "f32"] as const) {
+      const big = dtype === "f64" ? 1e200 : 1e30;
+      const w2 = Array.from({ length: 18 }, (_, i) => (i % 2 ? big : -big));
+      for (const algorithm of ["direct", "gram"] as const) {
+        for (const allowNonFinite of [false, true]) {
+          const net = await TwoLayerNet.create({ n: 8, dIn: 20, hidden: 6, dOut: 3, dtype, algorithm, allowNonFinite, w1: new Array(120).fill(big), w2 });
+          const x = new Float64Array(40).fill(1e-300);
+          x.fill(1, 20);
+          const error = (await errorOf(() => net.predict(x))) as TwoLayerError;
+          if (allowNonFinite) {
+            expect(error).toBeUndefined();
+            expect(Array.from(net.predict(x).subarray(3)).some(Number.isFinite)).toBe(false);
+          } else {
+            expect(error.code, `${dtype} ${algorithm}`).toBe("NON_FINITE");
+            const type = dtype === "f64" ? "float64" : "float32";
+            expect(error.message).toMatch(new RegExp(`^predict's result for input row 1 is (NaN|-?Infinity) \\(column \\d\\): relu\\(x·w1\\)·w2 overflows ${type} there, though the input and the weights are finite; scale the input or the weights down`));
+          }
+          net.dispose();
+        }
+      }
+    }
+  });
+
   it('simd: false with threads: "auto" says why it ran on one thread, truly', async () => {
     const result = await train({ n: 2, dIn: 3, hidden: 4, dOut: 2, iterations: 1, simd: false, threads: "auto" });
     if (result.fallbacks.length) expect(result.fallbacks[0]).toMatch(/threads run on the SIMD build, and simd: false was asked for/);

@@ -228,6 +228,65 @@ describe("re-basing after writes", () => {
     });
   });
 
+  it("a write through x between a pass and its update: the update applies the pass's grad_w1, of the x it ran on, as in the direct program", async () => {
+    await both((net, losses) => {
+      steps(net, losses, 3);
+      losses.push(net.forwardBackward());
+      net.x[4] = 2;
+      net.update(1e-3);
+      steps(net, losses, 3);
+    });
+  });
+
+  it("the same with reads between the write and the update (which re-base early), a second write of x and a write of w1", async () => {
+    await both((net, losses) => {
+      steps(net, losses, 3);
+      losses.push(net.forwardBackward());
+      net.x[4] = 2;
+      void net.w1[0];
+      void net.gradW1[0];
+      net.predict(new Float64Array(small.dIn).fill(0.5));
+      net.x[small.dIn + 1] = -3;
+      net.w1[2] = 0.5;
+      net.update(1e-3);
+      steps(net, losses, 3);
+    });
+  });
+
+  it("such an update that would overflow is refused, changing nothing, as the direct program's is", async () => {
+    await both((net, losses) => {
+      steps(net, losses, 2);
+      losses.push(net.forwardBackward());
+      net.x[4] = 2;
+      const w1 = Float64Array.from(net.w1);
+      expect(() => net.update(1e308)).toThrow(expect.objectContaining({ code: "NON_FINITE", message: expect.stringMatching(/^this update would make w[12]\[\d+\] -?inf; the weights are unchanged: lower the learning rate/) }));
+      expect(Float64Array.from(net.w1)).toEqual(w1);
+      net.update(1e-3);
+      steps(net, losses, 2);
+    });
+  });
+
+  it("x written from train's onIteration (between its pass and its update), one thread and two", async () => {
+    const shape = { n: 67, dIn: 131, hidden: 61, dOut: 7, seed: 3 };
+    for (const threads of [1, 2]) {
+      const out = [];
+      for (const algorithm of ["direct", "gram"] as const) {
+        const net = await TwoLayerNet.create({ ...shape, algorithm, threads });
+        const onIteration = (t: number) => {
+          if (t === 3) net.x[5] = 2;
+          if (t === 6) net.x[shape.dIn * 7 + 2] = -1.5;
+        };
+        const { losses } = await net.train({ iterations: 10, learningRate: 1e-5, onIteration });
+        out.push({ losses, w1: Float64Array.from(net.w1), threadsUsed: net.threadsUsed });
+        net.dispose();
+      }
+      const [direct, grammed] = out;
+      expect(grammed.threadsUsed).toBe(threads);
+      expectTrajectory(grammed.losses, [...direct.losses], 1e-12, `gram vs direct, ${threads} threads`);
+      expect(relativeTo(grammed.w1, direct.w1)).toBeLessThan(1e-13);
+    }
+  });
+
   it("writing x and w1 together, and w2 and y, all take effect", async () => {
     await both((net, losses) => {
       steps(net, losses, 4);

@@ -1,5 +1,6 @@
 // Long runs and many networks: divergence is reported, aborts and throwing callbacks leave the network
-// usable, and 10,000 networks created and disposed keep linear memory bounded.
+// usable, stepping a network that train runs is refused (BUSY), a callback's promise is awaited, and
+// 10,000 networks created and disposed keep linear memory bounded.
 import { describe, expect, it } from "vitest";
 import { loadedBuild } from "../src/builds/load.js";
 import { NumpyRandomState } from "../src/numpy/random-state.js";
@@ -73,6 +74,98 @@ describe("watching and stopping a long run", () => {
     for (let t = 0; t < 3; t++) twin.step(1e-3);
     expect(Array.from(net.w1)).toEqual(Array.from(twin.w1));
     expect(net.step(1e-3)).toBe(twin.step(1e-3));
+    [net, twin].forEach((n) => n.dispose());
+  });
+});
+
+describe("stepping a network that train runs", () => {
+  const sizes = { n: 5, dIn: 7, hidden: 3, dOut: 2, seed: 4 };
+  const calls: [string, (net: TwoLayerNet) => unknown][] = [
+    ["net.step()", (net) => net.step(1e-3)],
+    ["net.forwardBackward()", (net) => net.forwardBackward()],
+    ["net.update()", (net) => net.update(1e-3)],
+    ["net.runLine()", (net) => net.runLine()],
+  ];
+
+  it.each(calls)("%s from onIteration is a BUSY error, and the training is a plain one's", async (method, call) => {
+    for (const algorithm of ["direct", "gram"] as const) {
+      const net = await TwoLayerNet.create({ ...sizes, algorithm });
+      const twin = await TwoLayerNet.create({ ...sizes, algorithm });
+      const errors: unknown[] = [];
+      const onIteration = (t: number) => {
+        if (t !== 1) return;
+        try {
+          call(net);
+        } catch (error) {
+          errors.push(error);
+        }
+      };
+      const { losses } = await net.train({ iterations: 4, learningRate: 1e-3, onIteration });
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ name: "TwoLayerError", code: "BUSY" });
+      expect((errors[0] as Error).message).toContain(`${method} was called while train runs this network`);
+      const plain = await twin.train({ iterations: 4, learningRate: 1e-3 });
+      expect(Array.from(losses)).toEqual(Array.from(plain.losses));
+      expect(Array.from(net.w1)).toEqual(Array.from(twin.w1));
+      expect(net.step(1e-3)).toBe(twin.step(1e-3)); // usable again once train has settled
+      [net, twin].forEach((n) => n.dispose());
+    }
+  });
+
+  it("net.train() from onIteration is rejected with BUSY; reading and writing views, predict and saveWeights are allowed", async () => {
+    const net = await TwoLayerNet.create(sizes);
+    let inner: Promise<unknown> | undefined;
+    const onIteration = (t: number) => {
+      if (t !== 2) return;
+      inner = net.train({ iterations: 3 });
+      void net.w1[0];
+      net.predict(new Float64Array(sizes.dIn));
+      net.saveWeights();
+    };
+    await net.train({ iterations: 4, onIteration });
+    await expect(inner).rejects.toMatchObject({ code: "BUSY", message: expect.stringContaining("net.train() was called while train runs") });
+    net.dispose();
+  });
+
+  it("a second train() while the first awaits (a signal lets it yield) is rejected with BUSY, the first trains on", async () => {
+    const net = await TwoLayerNet.create(sizes);
+    const first = net.train({ iterations: 30, signal: new AbortController().signal, onIteration: () => new Promise((r) => setTimeout(r, 1)) });
+    await expect(net.train({ iterations: 1 })).rejects.toMatchObject({ code: "BUSY" });
+    expect(() => net.step()).toThrow(expect.objectContaining({ code: "BUSY" }));
+    expect((await first).losses).toHaveLength(30);
+    net.step(); // idle again
+    net.dispose();
+  });
+
+  it("train is idle again at once after a train that never awaited, and after one that threw", async () => {
+    const net = await TwoLayerNet.create(sizes);
+    void net.train({ iterations: 2 }); // not awaited: it ran to its end inside the call
+    expect(() => net.step()).not.toThrow();
+    await expect(net.train({ iterations: 2, onIteration: () => { throw new Error("boom"); } })).rejects.toThrow("boom");
+    expect(() => net.step()).not.toThrow();
+    net.dispose();
+  });
+});
+
+describe("an onIteration that returns a promise", () => {
+  it("is awaited: each iteration waits for it, in order, before its update", async () => {
+    const seen: string[] = [];
+    const result = await train({ n: 3, dIn: 5, hidden: 4, dOut: 2, iterations: 3, onIteration: async (t) => {
+      seen.push(`start ${t}`);
+      await new Promise((r) => setTimeout(r, 1));
+      seen.push(`end ${t}`);
+    } });
+    expect(result.status).toBe("completed");
+    expect(seen).toEqual(["start 0", "end 0", "start 1", "end 1", "start 2", "end 2"]);
+  });
+
+  it("that rejects stops training with its error, before that iteration's update, as a throw does", async () => {
+    const net = await TwoLayerNet.create({ n: 3, dIn: 4, hidden: 5, dOut: 2 });
+    const twin = await TwoLayerNet.create({ n: 3, dIn: 4, hidden: 5, dOut: 2 });
+    const boom = new Error("stop please");
+    await expect(net.train({ iterations: 10, learningRate: 1e-3, onIteration: async (t) => { if (t === 3) throw boom; } })).rejects.toBe(boom);
+    for (let t = 0; t < 3; t++) twin.step(1e-3);
+    expect(Array.from(net.w1)).toEqual(Array.from(twin.w1));
     [net, twin].forEach((n) => n.dispose());
   });
 });
