@@ -6,6 +6,7 @@ import { flag, parseValue } from "../src/cli/flags.js";
 import { helpText } from "../src/cli/help.js";
 import { numberFromText } from "../src/cli/numbers.js";
 import { checkOutput } from "../src/cli/outputs.js";
+import { escapeUnsafe, quote, shownName } from "../src/cli/usage.js";
 import { inFlagWords } from "../src/cli/words.js";
 import { TwoLayerError } from "../src/errors.js";
 import { trainOptions } from "../src/options.js";
@@ -31,6 +32,7 @@ const HOSTILE: [string[], RegExp][] = [
   [["train", "---n", "3"], /unknown option ---n; did you mean --n\?/],
   [["train", "--=3"], /unknown option "--"/],
   [["train", "--\u001b[31mred"], /unknown option "--\\u001b\[31mred"/],
+  [["train", "--n", "\u009b2J\u007f\u2028\u202e"], /--n takes an integer from 1 to 2147483647, got "\\u009b2J\\u007f\\u2028\\u202e"/],
   [["train", "-n", "3"], /unexpected argument "-n": options start with --; did you mean --n\?/],
   [["train", "a\nb"], /unexpected argument "a\\nb"/],
   [["train", "--", "extra"], /unexpected argument "extra" after "--"/],
@@ -48,7 +50,7 @@ const HOSTILE: [string[], RegExp][] = [
 
 describe("hostile command lines", () => {
   // Titles show at most 80 characters of the arguments.
-  const cases = HOSTILE.map(([args, message]) => [JSON.stringify(args).slice(0, 80), args, message] as const);
+  const cases = HOSTILE.map(([args, message]) => [escapeUnsafe(JSON.stringify(args).slice(0, 80)), args, message] as const);
   it.concurrent.each(cases)("%s: one short line naming the flag, exit code 2", async (_, args, message) => {
     const result = await runAsync(args);
     expectUsageError(result, message);
@@ -94,6 +96,23 @@ describe("the parts, in process, with 10 MB of text", () => {
     const message = refusal(() => checkOutput("json", `/${"d".repeat(TEN_MB)}`));
     expect(message.length).toBeLessThan(200);
     expect(message).toMatch(/^--json "\/d+"… \(10485761 characters\): /);
+  });
+});
+
+describe("names in messages", () => {
+  it("quote escapes what JSON.stringify leaves raw: DEL, C1 controls (U+009B starts a terminal command), U+2028/9, bidirectional controls", () => {
+    expect(quote("a\u007f\u0085\u009b\u2028\u2029\u200f\u202e\u2066b")).toBe(String.raw`"a\u007f\u0085\u009b\u2028\u2029\u200f\u202e\u2066b"`);
+    expect(quote("tab\there, é ok")).toBe(String.raw`"tab\there, é ok"`);
+  });
+
+  it("shownName: a plain name as typed, anything else quoted; a path whole, however long", () => {
+    expect(shownName("/tmp/run-1/out.json")).toBe("/tmp/run-1/out.json");
+    expect(shownName("my run.json")).toBe('"my run.json"');
+    expect(shownName("a,b")).toBe('"a,b"');
+    expect(shownName("a\nb.json")).toBe(String.raw`"a\nb.json"`);
+    const long = `/${"d".repeat(200)} x.json`;
+    expect(shownName(long)).toBe(JSON.stringify(long));
+    expect(shownName("x".repeat(100), 60)).toBe(`"${"x".repeat(60)}"… (100 characters)`);
   });
 });
 

@@ -1,6 +1,7 @@
-// A stdout that goes away (`| head -1`) or fails (`> /dev/full`) stops training quietly, like a
-// signal: no EPIPE stack trace, the files still written, exit 141 (128 + SIGPIPE) for a closed
-// pipe and 1 for a write error. A stderr that goes away changes nothing.
+// A stdout that goes away (`| head -1`) or fails (`> /dev/full`) stops training like a signal: no
+// EPIPE stack trace, the files still written, the summary saying why the run stopped (exactly as
+// README says), exit 141 (128 + SIGPIPE) for a closed pipe and 1 for a write error. A stderr that
+// goes away changes nothing.
 import { spawnSync } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -39,6 +40,8 @@ describe("a closed or failing stdout", () => {
     const { status, stdout, stderr } = spawnSync("bash", ["-c", script], { encoding: "utf8", timeout: 60_000 });
     expect(status, stderr).toBe(141);
     expect(stdout).toMatch(/^0 \S+\n$/);
+    // README: "stdout was closed; stopped after 57 iterations", then the summary line; nothing else.
+    expect(stderr).toMatch(/^twolayer: stdout was closed; stopped after (\d+) iterations\ntwolayer: wasm-simd f64, \1 iterations, .*, json \S+out.json, plot \S+out.svg\n$/);
     noTrace(stderr);
     expectStoppedFiles(dir, stderr);
   });

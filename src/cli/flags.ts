@@ -30,6 +30,12 @@ export interface Flag {
   readonly output?: true;
   /** The value names a file we read before training (inputs.ts); its contents are checked there. */
   readonly input?: true;
+  /**
+   * For an output: the one input flag whose file it may name (outputs.ts refuses every other input).
+   * --save may name --weights' file, to train on in place: the weights are read before training, and
+   * the new ones are written beside and renamed over, so the file holds the old or the new, whole.
+   */
+  readonly mayReplace?: string;
   /** For a file flag whose format comes from the name: the extensions it takes (lower case, with the dot). */
   readonly extensions?: readonly string[];
   readonly help: string;
@@ -75,7 +81,7 @@ export const FLAGS: readonly Flag[] = [
   file("json", "write the run as JSON to FILE (fields below)", { commands: ["train", "bench"], helpIn: { bench: "write the table as JSON to FILE (with the machine and runtime)" } }),
   file("plot", "write the loss plot as SVG to FILE (log-scale y axis)"),
   toggle("linear", undefined, "plot with a linear y axis instead"),
-  file("save", "write the trained weights to FILE: .npz or .safetensors, by its extension", { extensions: [".npz", ".safetensors"] }),
+  file("save", "write the trained weights to FILE: .npz or .safetensors, by its extension", { extensions: [".npz", ".safetensors"], mayReplace: "weights" }),
   file("out", "write the predictions to FILE: .npy, .npz (array y_pred) or .csv, by its extension (default: print them)", {
     extensions: [".npy", ".npz", ".csv"],
     commands: PREDICT,

@@ -19,12 +19,14 @@ Each option may be given once (--n 3 or --n=3); a repeated option is an error.
 --data, or --x with --y, trains on your data (N, D_in, D_out from it; a size option that disagrees
 is an error naming both); --weights starts from saved weights (H from them). Every file is read,
 and every output path checked, before training starts.
---json, --plot and --save are checked before training (an unwritable path is exit 2 at once) and
-are written whole or not at all. --json writes {${JSON_FIELDS.map((f) => `"${f}"`).join(", ")}};
+--json, --plot and --save are checked before training (an unwritable path, or the file of an input
+such as --y, is exit 2 at once; --save may be --weights' file, to train on in place) and are
+written whole or not at all. --json writes {${JSON_FIELDS.map((f) => `"${f}"`).join(", ")}};
 a non-finite loss is null there. A one-line summary goes to stderr.
 Ctrl-C, SIGTERM and SIGHUP stop training early and still write --json, --plot and --save; a second
 signal while they are written stops at once and leaves the unfinished ones unwritten. A closed stdout
-(| head) stops training too, and the files are still written.
+(| head) stops training too, and the files are still written; the summary says
+"stdout was closed; stopped after N iterations".
 Exit codes: 0 done, 2 bad arguments or files, 3 the loss diverged (NaN or infinite: lower --lr),
 130, 143, 129 stopped by SIGINT, SIGTERM, SIGHUP, 141 stdout was closed, 1 anything else
 (an output file or stdout that could not be written; a broken install: reinstall).`;
@@ -32,7 +34,8 @@ Exit codes: 0 done, 2 bad arguments or files, 3 the loss diverged (NaN or infini
 const PREDICT = () => `Usage: twolayer predict --weights FILE --x FILE [--out FILE] [options]
 
 Prints relu(x·w1)·w2 for each row of x, one row per line, values separated by spaces in Python's
-float format (float32 values as numpy prints them), or writes them to --out.
+float format (float32 values as numpy prints them), or writes them to --out (not --x's or --weights'
+file).
 
 Options:
 ${options("predict")}

@@ -13,7 +13,7 @@ import { readWeights, type WeightsFile } from "../weights.js";
 import type { Args } from "./args.js";
 import { parseValue, flag } from "./flags.js";
 import { fsWords } from "./fs-words.js";
-import { quote, UsageError } from "./usage.js";
+import { quote, shownName, SHOWN, UsageError } from "./usage.js";
 
 /** A 2-D array from a file: its values row-major, its rows and columns, and where it came from. */
 export interface Matrix {
@@ -89,10 +89,10 @@ async function dataFile(path: string): Promise<{ x: Matrix; y: Matrix }> {
   const where = from("data", path);
   if (names.length === 1 && names[0] === "arr_0") throw new UsageError(`${where}: is an .npy file of one array; --data takes x and y in one file, as np.savez("d.npz", x=x, y=y) writes`);
   for (const name of ["x", "y"]) {
-    if (!Object.hasOwn(arrays, name)) throw new UsageError(`${where}: has no array "${name}" (it holds ${names.join(", ") || "none"}); --data takes x and y, as np.savez("d.npz", x=x, y=y) writes`);
+    if (!Object.hasOwn(arrays, name)) throw new UsageError(`${where}: has no array "${name}" (it holds ${names.map((n) => shownName(n, SHOWN)).join(", ") || "none"}); --data takes x and y, as np.savez("d.npz", x=x, y=y) writes`);
   }
   const extra = names.filter((n) => n !== "x" && n !== "y");
-  if (extra.length > 0) throw new UsageError(`${where}: holds ${extra.map((n) => JSON.stringify(n)).join(", ")} besides x and y; a data file holds x and y only`);
+  if (extra.length > 0) throw new UsageError(`${where}: holds ${extra.map((n) => quote(n)).join(", ")} besides x and y; a data file holds x and y only`);
   return { x: matrix("x", `${where}'s x`, arrays.x), y: matrix("y", `${where}'s y`, arrays.y) };
 }
 

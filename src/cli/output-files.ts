@@ -7,7 +7,7 @@ import type { Args } from "./args.js";
 import { fsWords } from "./fs-words.js";
 import { jsonChunks } from "./json-output.js";
 import { say } from "./stdio.js";
-import { quote } from "./usage.js";
+import { quote, shownName } from "./usage.js";
 import { writeOutput, type OutputTarget } from "./write-file.js";
 
 /** The chunks of one output file. */
@@ -27,14 +27,17 @@ export function trainContent(result: TrainResult, args: Args, weights: Uint8Arra
   return (flag) => (flag === "json" ? jsonChunks(result) : flag === "plot" ? plot(result, args) : [weights!]);
 }
 
-/** Writes every checked target with `content`'s chunks; returns what was written ("json out.json") and whether any failed. */
+/**
+ * Writes every checked target with `content`'s chunks; returns what was written ("json out.json",
+ * the name quoted unless plain: `json "a\nb.json"`) and whether any failed.
+ */
 export async function writeOutputs(targets: readonly OutputTarget[], content: (flag: string) => Chunks): Promise<{ paths: string[]; failed: boolean }> {
   const paths: string[] = [];
   let failed = false;
   for (const target of targets) {
     try {
       await writeOutput(target, content(target.flag));
-      paths.push(`${target.flag} ${target.path}`);
+      paths.push(`${target.flag} ${shownName(target.path)}`);
     } catch (error) {
       say(`cannot write --${target.flag} ${quote(target.path)}: ${fsWords(error)}`);
       failed = true;

@@ -11,10 +11,9 @@ import { inFlagWords } from "./words.js";
 export const BAD_ARGUMENTS = 2;
 export const FAILED = 1;
 
-/** A message kept on one line and of a readable length, whatever text it repeats. */
-function oneLine(text: string): string {
-  const line = text.replace(/[\r\n\u2028\u2029]+/g, " ");
-  return line.length > 2000 ? `${line.slice(0, 2000)}…` : line;
+/** A message of a readable length, whatever text it repeats (say keeps it on one line, escaping a newline). */
+function readable(text: string): string {
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }
 
 /**
@@ -24,20 +23,20 @@ function oneLine(text: string): string {
  */
 export async function report(error: unknown, args: Args | undefined): Promise<number> {
   if (error instanceof UsageError) {
-    say(oneLine(error.message));
+    say(readable(error.message));
     return BAD_ARGUMENTS;
   }
   if (error instanceof TwoLayerError) {
     // --simd on where the engine has no SIMD is the one WASM_UNAVAILABLE a flag asked for.
     const asked = args?.given.get("simd") === "on" && !simdSupported();
     if (error.code === "WASM_UNAVAILABLE" && !asked) {
-      say(oneLine(await brokenInstallMessage(error)));
+      say(readable(await brokenInstallMessage(error)));
       return FAILED;
     }
-    say(oneLine(inFlagWords(error, args?.given ?? new Map())));
+    say(readable(inFlagWords(error, args?.given ?? new Map())));
     return BAD_ARGUMENTS;
   }
-  say(oneLine(`unexpected error: ${error instanceof Error ? error.message : String(error)}`));
+  say(readable(`unexpected error: ${error instanceof Error ? error.message : String(error)}`));
   if (process.env.TWOLAYER_DEBUG) console.error(error);
   return FAILED;
 }

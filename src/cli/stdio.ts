@@ -3,6 +3,7 @@
 // listens, and never written again; node would otherwise throw the stream's 'error' event as an
 // uncaught exception with a stack trace. A stderr that fails is ignored: there is nowhere left to
 // say anything.
+import { escapeUnsafe } from "./usage.js";
 
 let failure: NodeJS.ErrnoException | undefined;
 const listeners: ((error: NodeJS.ErrnoException) => void)[] = [];
@@ -40,9 +41,13 @@ export function writeStdout(text: string): Promise<void> {
   });
 }
 
-/** Writes one line to stderr (lost, silently, if stderr is gone). */
+/**
+ * Writes one line to stderr (lost, silently, if stderr is gone). Every message passes here, so here
+ * we make sure it is one line: a control character that reached it unquoted (a name inside a file,
+ * in a library message) is written as its escape.
+ */
 export function say(line: string): void {
-  process.stderr.write(`twolayer: ${line}\n`);
+  process.stderr.write(`twolayer: ${escapeUnsafe(line)}\n`);
 }
 
 /** Whether a stdout failure means its reader went away (a closed pipe), rather than an I/O error. */

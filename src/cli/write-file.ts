@@ -21,6 +21,8 @@ export interface OutputTarget {
   readonly replace: boolean;
   /** An existing file's permission bits, which the new file keeps. */
   readonly mode?: number;
+  /** An existing file's device and inode ("66306:1234"): the same file under any name (outputs.ts). */
+  readonly file?: string;
 }
 
 /** A name for a temporary file in `dir`, hidden, unique to this process and call. */
