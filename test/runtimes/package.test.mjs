@@ -31,9 +31,10 @@ const BUILDS = ["fma", "scalar", "simd", "threads", "threads-fma"]; // BUILD_FIL
 // Gram form (on threads too: 29 kB more than the round before, 14 kB of it dist/threads/gram-parts
 // with its types), five wasm builds (28 kB each, the scalar one 5 kB), README (71 kB) and its three
 // images (the demo's two 256-colour screenshots, 82 kB, and the loss plot, 20 kB), which npm's page
-// can only show from the package's own files. The budget leaves room for growth, not for a stray
-// folder or a full-colour screenshot.
-const BUDGET = { packed: 310_000, unpacked: 820_000 };
+// can only show from the package's own files. Measured again 2026-12-03: 305 kB packed, 826 kB
+// unpacked (README 82 kB; the probe rounds' checks in dist: BUSY, the CLI's input/output clashes).
+// The budget leaves room for growth, not for a stray folder or a full-colour screenshot.
+const BUDGET = { packed: 330_000, unpacked: 860_000 };
 
 describe("the tarball", () => {
   test("holds dist/, the five wasm builds, README with its images, LICENSE and package.json, and no sources, tests or demo", () => {
