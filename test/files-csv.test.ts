@@ -2,12 +2,14 @@
 // where it says the problem is, and the writer's round trip.
 import { describe, expect, it } from "vitest";
 import { TwoLayerError } from "../src/errors.js";
-import { readCsv, writeCsv } from "../src/files/index.js";
+import { readCsv, writeCsv, type CsvOptions } from "../src/files/index.js";
 
-function invalid(input: string | Uint8Array, ...words: string[]): void {
+function invalid(input: string | Uint8Array, ...rest: [CsvOptions, ...string[]] | string[]): void {
+  const options = typeof rest[0] === "object" ? (rest.shift() as CsvOptions) : {};
+  const words = rest as string[];
   let error: unknown;
   try {
-    readCsv(input);
+    readCsv(input, options);
   } catch (e) {
     error = e;
   }
@@ -36,7 +38,6 @@ describe("readCsv", () => {
     const table = readCsv('# made by np.savetxt\n"x 1",x2\n\n1,2\n# note\n3,4\n');
     expect(table.columns).toEqual(["x 1", "x2"]);
     expect(table.shape).toEqual([2, 2]);
-    expect(readCsv("a,b\n").shape).toEqual([0, 2]);
   });
 
   it("reads one column as shape [rows, 1], and bytes as UTF-8", () => {
@@ -63,6 +64,40 @@ describe("readCsv refuses what is not a table of numbers, naming line and column
   it("no rows", () => {
     invalid("", "holds no rows");
     invalid("\n# only a comment\n\n", "holds no rows");
+  });
+  it("column names and no rows, as the JSDoc says", () => {
+    invalid("a,b\n", "csv line 1", "is a line of column names, and no rows of numbers follow it");
+    invalid("# c\n\nx1\n\n", "csv line 3", "no rows of numbers");
+    invalid("1,2\n", { header: true }, "csv line 1", "no rows of numbers");
+  });
+  it("a tab- or semicolon-separated file, saying that only commas separate", () => {
+    invalid("1\t2\t3\t4\t5\n", "csv line 1", "no rows of numbers", "looks tab-separated", "we read only commas");
+    invalid("a;b\n1;2\n", "csv line 2, column 1", '"1;2" is not a number', "looks semicolon-separated");
+    invalid("a,b\n1\t2\n", "csv line 2", "has 1 field but line 1 has 2", "looks tab-separated");
+    invalid("a,b\n1,x;y\n", "csv line 2, column 2", '"x;y" is not a number');
+    expect(() => readCsv("a,b\n1,x;y\n")).toThrow(expect.objectContaining({ message: expect.not.stringContaining("separated") }));
+  });
+  it("a long field that is not a number, quoted cut to 40 characters on the first line too", () => {
+    for (const text of [`${"a".repeat(20_000)},1\n`, `1,2\n1,${"a".repeat(20_000)}\n`]) {
+      expect(() => readCsv(text)).toThrow(expect.objectContaining({ message: expect.stringContaining(`"${"a".repeat(40)}"… is not a number`) }));
+      expect(() => readCsv(text)).toThrow(expect.objectContaining({ message: expect.toSatisfy((m: string) => m.length < 200) }));
+    }
+  });
+  it("a long field that is not a number, in linear time and a short message", () => {
+    // The number pattern could split a run of digits two ways and backtracked through every split:
+    // a field of a million digits and an "x" took hours. Each field is now matched in one pass.
+    const digits = "1".repeat(1_000_000);
+    for (const [text, where] of [[`1,${digits}x\n`, "csv line 1, column 2"], [`${digits}x,1\n`, "csv line 1, column 1"], [`1,2\n1,${digits}x\n`, "csv line 2, column 2"]]) {
+      let message = "";
+      try {
+        readCsv(text);
+      } catch (e) {
+        message = (e as TwoLayerError).message;
+      }
+      expect(message).toContain(where);
+      expect(message).toContain(`"${"1".repeat(40)}"… is not a number`);
+      expect(message.length).toBeLessThan(200);
+    }
   });
   it("bytes that are not UTF-8", () => invalid(Uint8Array.of(0x31, 0xff, 0x0a), "csv", "not valid UTF-8"));
   it("what is not text or bytes, with INVALID_ARRAY", () => {

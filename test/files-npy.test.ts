@@ -113,9 +113,16 @@ describe("readNpy refuses a bad .npy with INVALID_FILE naming the part and the p
     invalid(npy(header("(1,)"), f8(1, 2)), "npy data", "extra bytes after the array");
     invalid(npy(header(`(${2 ** 40},)`), f8(1)), "needs 8796093022208 bytes");
     invalid(npy(header(`(${2 ** 30}, ${2 ** 30}, ${2 ** 30})`)), "more than 2^53 bytes");
-    invalid(npy(header("(99999999999999999999,)")), "shape[0] is 100000000000000000000");
     invalid(npy(header("(-1,)")), "shape[0] is -1");
-    invalid(npy(header("(2, 'a')")), "shape[1]");
+    invalid(npy(header("(2, 'a')")), `shape[1] is "a", not a size`);
+    invalid(npy(header(`(2, '${"a".repeat(5000)}')`)), `shape[1] is "${"a".repeat(40)}"…, not a size`);
+  });
+
+  it("quoting a size beyond 2^53 with the digits the header has, not a double's", () => {
+    invalid(npy(header("(9007199254740993,)")), "shape[0] is 9007199254740993, more than the 2^53 − 1");
+    invalid(npy(header("(3, 99999999999999999999)")), "shape[1] is 99999999999999999999, more than");
+    invalid(npy(header("(-9007199254740993,)")), "shape[0] is -9007199254740993, not a size");
+    expect(readNpy(npy(header("(0, 9007199254740991)"))).shape).toEqual([0, 9007199254740991]);
     invalid(npy(header("3")), "shape is not a tuple");
     invalid(npy(header("(3.5,)")), "cannot read");
   });

@@ -182,6 +182,22 @@ describe("writeNpz", () => {
     expect(() => writeNpz({ a: { data: [1], shape: [1] } } as never)).toThrow(expect.objectContaining({ code: "INVALID_ARRAY" }));
   });
 
+  it("refuses a name that is not a plain file name, which an unzip tool would write outside its folder", () => {
+    const data = { data: Float64Array.of(1), shape: [1] };
+    const refused = (name: string, rule: string) =>
+      expect(() => writeNpz({ [name]: data }), JSON.stringify(name)).toThrow(
+        expect.objectContaining({ code: "INVALID_ARRAY", message: expect.stringContaining(`the array name ${JSON.stringify(name)} ${rule}`) }),
+      );
+    refused("", "is empty");
+    for (const name of ["../evil", "/etc/x", "a/b", "..\\evil", "C:\\x"]) refused(name, "holds a path separator");
+    for (const name of [".", ".."]) refused(name, "is a path step");
+    for (const name of ["a\0b", "a\nb", "\u007f", "\u0085"]) refused(name, "holds a control character");
+    // What the package writes itself, and other plain names, still write and read back.
+    const names = ["w1", "w2", "y_pred", "arr_0", "...", "a.b", "layer 1", "ünïcode", "__proto__"];
+    const arrays = readNpz(writeNpz(Object.fromEntries(names.map((n) => [n, data]))));
+    expect(Object.keys(arrays)).toEqual(names);
+  });
+
   it("writes an empty archive for no arrays, which reads back as none", () => {
     expect(readNpz(writeNpz({}))).toEqual({});
   });

@@ -76,6 +76,17 @@ describe("readSafetensors refuses a bad file with INVALID_FILE", () => {
     invalid(big, "claims 100000001 bytes, more than the 100 MB");
   });
 
+  it("with a header length of 2^32 or more, as a damaged safetensors file, not an unknown format", async () => {
+    for (const [length, digits] of [[2n ** 40n, "1099511627776"], [2n ** 64n - 1n, "18446744073709551615"], [2n ** 32n + 5n, "4294967301"]] as const) {
+      const bytes = st({ w1: tensor(0, 8) }, f8(1));
+      new DataView(bytes.buffer).setBigUint64(0, length, true);
+      const error = await readArrays(bytes).then(() => undefined, (e: unknown) => e);
+      expect(error).toMatchObject({ code: "INVALID_FILE" });
+      expect((error as Error).message).toContain(`safetensors header: claims ${digits} bytes, more than the 100 MB safetensors allows, and only ${bytes.length - 8} bytes follow it`);
+      expect((error as Error).message).toContain("truncated or its first 8 bytes (the header length) are damaged");
+    }
+  });
+
   it("with a header that is not UTF-8, not JSON or not an object", () => {
     const bytes = st({ a: tensor(0, 8) }, f8(1));
     bytes[10] = 0xff;
@@ -100,10 +111,16 @@ describe("readSafetensors refuses a bad file with INVALID_FILE", () => {
     invalid(st({ a: tensor(0, 8, [0.5]) }, f8(1)), "is not a list of sizes");
     invalid(st({ a: { dtype: "F64", shape: [1], data_offsets: [0] } }, f8(1)), "data_offsets [0] is not [begin, end]");
     invalid(st({ a: { dtype: "F64", shape: [1], data_offsets: [0, 8.5] } }, f8(1)), "is not [begin, end]");
+    // What the file holds is quoted cut short: a header may be 100 MB.
+    invalid(st({ a: tensor(0, 8, [1], "F".repeat(5000)) }, f8(1)), `dtype "${"F".repeat(40)}"… is not one we read`);
+    invalid(st({ a: tensor(0, 8, Array(5000).fill(-1)) }, f8(1)), `shape [${"-1,".repeat(19)}-1…`);
+    invalid(st({ a: { dtype: "F64", shape: [1], data_offsets: Array(5000).fill("x") } }, f8(1)), `data_offsets ["x",`);
   });
 
   it("with data_offsets that overlap, leave gaps, run backwards or pass the end", () => {
-    invalid(st({ a: tensor(0, 16), b: tensor(8, 16) }, f8(1, 2)), 'tensor "b"', "overlaps the tensor before it");
+    invalid(st({ a: tensor(0, 16), b: tensor(8, 16) }, f8(1, 2)), 'tensor "b"', 'overlaps the tensor before it, "a" (data_offsets [0, 16])');
+    // A tensor named __proto__ is a tensor like any other, and the one another overlaps is named.
+    invalid(st({ ["__proto__"]: tensor(0, 16), w1: tensor(0, 16) }, f8(1, 2)), 'tensor "w1"', 'overlaps the tensor before it, "__proto__" (data_offsets [0, 16])');
     invalid(st({ a: tensor(0, 8), b: tensor(16, 24) }, f8(1, 2, 3)), 'tensor "b"', "leaves bytes 8…15 unused");
     invalid(st({ a: tensor(0, 8), b: { dtype: "F64", shape: [0], data_offsets: [8, 0] } }, f8(1)), "ends before it begins");
     invalid(st({ a: tensor(0, 24) }, f8(1, 2)), "pass the end of the data (16 bytes; truncated?)");

@@ -1,5 +1,5 @@
 import { describe, TwoLayerError } from "../errors.js";
-import { invalidFile } from "./invalid.js";
+import { invalidFile, quoted } from "./invalid.js";
 import { fileBytes } from "./check-array.js";
 
 // CSV for data: numbers separated by commas, one row per line (LF or CRLF), every row as long as the
@@ -10,9 +10,14 @@ import { fileBytes } from "./check-array.js";
 //
 // Column names: the first non-blank, non-comment line is taken as names when none of its fields is
 // a number, and as data when all are; a line mixing the two is an error, because we cannot tell a
-// header from a damaged first row. `header: true` or `false` decides instead.
+// header from a damaged first row. `header: true` or `false` decides instead. A file of names alone
+// is refused (no rows). Only commas separate: a tab- or semicolon-separated file reads as lines of
+// one field that is not a number, and we say so. (We do not guess the separator: a file that uses
+// ';' usually writes "1,5" for 1.5, and an unguessed comma would silently read other numbers.)
 
-const NUMBER = /^[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)$/i;
+// Each digit can be matched one way only ("[0-9]+\.?[0-9]*" could split "111" between its two runs,
+// and backtracked through every split of a long field that is not a number: quadratic time).
+const NUMBER = /^[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)$/i;
 
 /** Options of `readCsv`. */
 export interface CsvOptions {
@@ -35,13 +40,25 @@ function parseNumber(field: string): number {
   return Number(field);
 }
 
+/** A field for a message: quoted and cut to 40 characters, or "an empty field". */
+const shownField = (field: string) => (field === "" ? "an empty field" : quoted(field));
+
+/** What to add when a line of one field holds a tab or ';': the file uses another separator. */
+function separatorHint(fields: string[]): string {
+  if (fields.length !== 1) return "";
+  const separator = fields[0].includes("\t") ? "tab" : fields[0].includes(";") ? "semicolon" : undefined;
+  if (separator === undefined) return "";
+  return ` (the line looks ${separator}-separated, and we read only commas: save the file with commas, e.g. np.savetxt(f, x, delimiter=",") or df.to_csv(f, sep=",", index=False))`;
+}
+
 const unquote = (name: string) => (name.length >= 2 && name.startsWith('"') && name.endsWith('"') ? name.slice(1, -1).replaceAll('""', '"') : name);
 
 /**
  * Reads CSV text (or its UTF-8 bytes) of numbers into `{ data, shape: [rows, columns], columns? }`.
  * CSV is not detected by `readArrays` (any text could be CSV); call this for .csv files. A ragged
- * row, a field that is not a number, bad UTF-8 or a file with no rows throws a `TwoLayerError` with
- * code `INVALID_FILE` naming the line and column.
+ * row, a field that is not a number, bad UTF-8 or a file with no rows (a line of column names alone
+ * included) throws a `TwoLayerError` with code `INVALID_FILE` naming the line and column. Fields are
+ * separated by commas only; a tab- or semicolon-separated file is refused with a message saying so.
  */
 export function readCsv(input: string | Uint8Array | ArrayBuffer, options: CsvOptions = {}): CsvTable {
   let text: string;
@@ -64,6 +81,7 @@ export function readCsv(input: string | Uint8Array | ArrayBuffer, options: CsvOp
   let columns: string[] | undefined;
   let width = -1;
   let widthLine = 0;
+  let headerFields: string[] = [];
   const values: number[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].endsWith("\r") ? lines[i].slice(0, -1) : lines[i];
@@ -76,28 +94,31 @@ export function readCsv(input: string | Uint8Array | ArrayBuffer, options: CsvOp
       const isHeader = header === "auto" ? numeric === 0 : header;
       if (header === "auto" && numeric !== 0 && numeric !== fields.length) {
         const bad = fields.findIndex((f) => !NUMBER.test(f));
-        throw invalidFile(`csv line ${lineNo}, column ${bad + 1}`, `${JSON.stringify(fields[bad])} is not a number, yet other fields of the first line are: is it a header or data? (pass header: true or false)`);
+        throw invalidFile(`csv line ${lineNo}, column ${bad + 1}`, `${shownField(fields[bad])} is not a number, yet other fields of the first line are: is it a header or data? (pass header: true or false)`);
       }
       width = fields.length;
       widthLine = lineNo;
       if (isHeader) {
         columns = fields.map(unquote);
+        headerFields = fields;
         continue;
       }
     }
     if (fields.length !== width) {
-      throw invalidFile(`csv line ${lineNo}`, `has ${fields.length} fields but line ${widthLine} has ${width}; every row needs the same number`);
+      throw invalidFile(`csv line ${lineNo}`, `has ${fields.length === 1 ? "1 field" : `${fields.length} fields`} but line ${widthLine} has ${width}; every row needs the same number${separatorHint(fields)}`);
     }
     for (let c = 0; c < fields.length; c++) {
       if (!NUMBER.test(fields[c])) {
-        const shown = fields[c] === "" ? "an empty field" : `${JSON.stringify(fields[c].slice(0, 40))}`;
-        throw invalidFile(`csv line ${lineNo}, column ${c + 1}`, `${shown} is not a number`);
+        throw invalidFile(`csv line ${lineNo}, column ${c + 1}`, `${shownField(fields[c])} is not a number${separatorHint(fields)}`);
       }
       values.push(parseNumber(fields[c]));
     }
   }
   if (width < 1) throw invalidFile("csv", "holds no rows, only blank lines or comments");
-  const rows = width > 0 ? values.length / width : 0;
+  if (values.length === 0) {
+    throw invalidFile(`csv line ${widthLine}`, `is a line of column names, and no rows of numbers follow it; a table needs at least one row${separatorHint(headerFields)}`);
+  }
+  const rows = values.length / width;
   const table: CsvTable = { data: Float64Array.from(values), shape: [rows, width] };
   if (columns !== undefined) table.columns = columns;
   return table;

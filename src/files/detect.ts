@@ -9,8 +9,9 @@ import { isZip } from "./zip-directory.js";
 
 // Which format a file is, from its first bytes alone (never from its name): ".npy" starts with
 // "\x93NUMPY", ".npz" with a zip signature "PK\x03\x04" (or "PK\x05\x06", an empty archive), and a
-// ".safetensors" file with an 8-byte little-endian header length below 2^32, then '{'. CSV has no
-// signature, so we do not guess it: readCsv reads it.
+// ".safetensors" file with an 8-byte little-endian header length, then '{' (and '"' or '}' when the
+// length is 2^32 or more: a damaged length is then reported as one). CSV has no signature, so we do
+// not guess it: readCsv reads it.
 
 /** The name `readArrays` gives the one array of an .npy file: numpy's own name for an unnamed array (np.savez(f, x)). */
 export const NPY_ARRAY_NAME = "arr_0";

@@ -21,3 +21,20 @@ export function firstBytes(bytes: Uint8Array, count = 8): string {
 export function bytesText(count: number): string {
   return count === 1 ? "1 byte" : `${count} bytes`;
 }
+
+/** A piece of a file quoted for a message, cut to `max` characters (an ellipsis marks the cut), so that a long field cannot make a long message. */
+export function quoted(text: string, max = 40): string {
+  const kept = cut(text, max);
+  return JSON.stringify(kept) + (kept.length < text.length ? "…" : "");
+}
+
+/** `text` (already written for a message, as JSON for instance) cut to `max` characters, an ellipsis marking the cut. */
+export function shortened(text: string, max = 60): string {
+  const kept = cut(text, max);
+  return kept.length < text.length ? `${kept}…` : text;
+}
+
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return text.slice(0, /[\ud800-\udbff]/.test(text[max - 1]) ? max - 1 : max); // not half a surrogate pair
+}

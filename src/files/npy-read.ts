@@ -1,5 +1,5 @@
 import { decodeElements, type ElementType } from "./elements.js";
-import { bytesText, firstBytes, invalidFile } from "./invalid.js";
+import { bytesText, firstBytes, invalidFile, quoted } from "./invalid.js";
 import { parsePythonLiteral, type PyValue } from "./python-literal.js";
 import type { NdArray } from "./types.js";
 
@@ -61,11 +61,23 @@ function shapeOf(value: PyValue, part: string): number[] {
     throw invalidFile(part, "shape is not a tuple of sizes");
   }
   return value.items.map((size, i) => {
-    if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
-      throw invalidFile(part, `shape[${i}] is ${typeof size === "number" ? size : JSON.stringify(size)}, not a size (an integer ≥ 0)`);
+    if (typeof size === "bigint" && size > 0n) {
+      throw invalidFile(part, `shape[${i}] is ${size}, more than the 2^53 − 1 elements an array can hold here`);
+    }
+    if (typeof size !== "number" || size < 0) {
+      throw invalidFile(part, `shape[${i}] is ${pythonText(size)}, not a size (an integer ≥ 0)`);
     }
     return size;
   });
+}
+
+/** A header value for a message, as Python would show it: integers with all their digits, strings quoted and cut. */
+function pythonText(value: PyValue): string {
+  if (typeof value === "string") return quoted(value);
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (value === null) return "None";
+  return `a ${value.kind}`;
 }
 
 /** Returns the element count of `shape`, or throws when shape × itemsize would pass 2^53 bytes. */

@@ -1,7 +1,7 @@
 import { zipSync } from "fflate";
 import { TwoLayerError } from "../errors.js";
 import { checkArrays } from "./check-array.js";
-import { invalidFile } from "./invalid.js";
+import { invalidFile, quoted } from "./invalid.js";
 import type { ElementType } from "./elements.js";
 import { readNpyStored } from "./npy-read.js";
 import { writeNpy } from "./npy-write.js";
@@ -39,18 +39,37 @@ export function readNpzStored(bytes: Uint8Array): Record<string, { array: NdArra
   return out;
 }
 
+// Each array becomes the member "<name>.npy", a path that unzip tools write to disk as it is: a name
+// "../evil" or "/etc/x" would land outside the folder it is unpacked in, "a/b" in a subfolder. np.load
+// reads any name, but we write only names that are one plain file name.
+function checkMemberName(name: string): void {
+  const problem =
+    name === "" ? "is empty"
+    : /[/\\]/.test(name) ? "holds a path separator ('/' or '\\')"
+    : name === "." || name === ".." ? "is a path step ('.' or '..')"
+    : /[\u0000-\u001f\u007f-\u009f]/.test(name) ? "holds a control character"
+    : undefined;
+  if (problem === undefined) return;
+  throw new TwoLayerError(
+    "INVALID_ARRAY",
+    `writeNpz: the array name ${quoted(name, 60)} ${problem}; each name becomes a member "<name>.npy" of the archive, ` +
+      `so it must be a plain file name: not empty, without '/', '\\' or control characters, not "." or ".."`,
+  );
+}
+
 /**
  * Writes named arrays as an .npz archive in np.savez's layout: one stored (uncompressed) member
  * "<name>.npy" per array, each the bytes `writeNpy` writes; `np.load` reads it. We write no ZIP64
  * extra fields (numpy does not need them below 4 GiB) and the fixed date 1980-01-01, so the same
- * arrays always give the same bytes. Throws a `TwoLayerError` (`INVALID_ARRAY`) for a bad argument
- * or an archive that would pass 4 GiB.
+ * arrays always give the same bytes. Throws a `TwoLayerError` (`INVALID_ARRAY`) for a bad argument, a
+ * name that is not a plain file name (empty, with '/', '\' or a control character, "." or "..") or
+ * an archive that would pass 4 GiB.
  */
 export function writeNpz(arrays: NdArrays): Uint8Array {
   const members: Record<string, Uint8Array> = Object.create(null);
   let total = 0;
   for (const [name, array] of checkArrays(arrays, "writeNpz")) {
-    if (name === "") throw new TwoLayerError("INVALID_ARRAY", "writeNpz: an array name must not be empty");
+    checkMemberName(name);
     members[`${name}.npy`] = writeNpy(array);
     total += members[`${name}.npy`].length + 2 * (name.length * 3 + 4) + 76;
   }

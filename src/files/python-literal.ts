@@ -6,8 +6,11 @@ import { invalidFile } from "./invalid.js";
 // integers, True/False/None) and nothing else: no eval, a bounded nesting depth (so a hostile header
 // cannot overflow the stack), and every error says at which character the header went wrong.
 
-/** A Python value from a literal: str, int, bool, None, tuple, list, or dict with str keys. */
-export type PyValue = string | number | boolean | null | PyTuple | PyList | PyDict;
+/**
+ * A Python value from a literal: str, int (a number, or a bigint beyond 2^53 − 1, so that no digit of
+ * it is lost), bool, None, tuple, list, or dict with str keys.
+ */
+export type PyValue = string | number | bigint | boolean | null | PyTuple | PyList | PyDict;
 /** A Python tuple, `(3, 4)`. */
 export interface PyTuple {
   kind: "tuple";
@@ -77,7 +80,10 @@ export function parsePythonLiteral(text: string, part: string): PyValue {
     if (word === "False") return false;
     if (word === "None") return null;
     // Python 2 numpy wrote long integers with an L suffix: (3L, 4L).
-    if (/^[+-]?[0-9]+L?$/.test(word)) return Number(word.replace("L", ""));
+    if (/^[+-]?[0-9]+L?$/.test(word)) {
+      const value = BigInt(word.replace("L", ""));
+      return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+    }
     return fail(`unexpected name ${word}`);
   };
 

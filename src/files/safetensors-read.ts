@@ -1,5 +1,5 @@
 import { decodeElements, type ElementType } from "./elements.js";
-import { bytesText, invalidFile } from "./invalid.js";
+import { bytesText, invalidFile, quoted, shortened } from "./invalid.js";
 import { elementCount } from "./npy-read.js";
 import { putArray, type NdArray, type NdArrays } from "./types.js";
 
@@ -26,11 +26,14 @@ const TYPES: Record<string, ElementType> = {
 };
 
 /**
- * Whether `bytes` looks like a safetensors file: an 8-byte header length below 2^32, then '{'. We do
- * not ask the length to fit the file, so that a truncated file is told it is truncated.
+ * Whether `bytes` looks like a safetensors file: an 8-byte header length, then '{', with either a
+ * length below 2^32 or a header that starts as the Rust writer's does, '{"' (or '{}'). We do not ask
+ * the length to fit the file, so that a truncated file, or one whose length is damaged, is told so.
  */
 export function isSafetensors(bytes: Uint8Array): boolean {
-  return bytes.length >= 9 && bytes[4] === 0 && bytes[5] === 0 && bytes[6] === 0 && bytes[7] === 0 && bytes[8] === 0x7b;
+  if (bytes.length < 9 || bytes[8] !== 0x7b) return false;
+  const below32 = bytes[4] === 0 && bytes[5] === 0 && bytes[6] === 0 && bytes[7] === 0;
+  return below32 || (bytes.length >= 10 && (bytes[9] === 0x22 || bytes[9] === 0x7d));
 }
 
 interface Tensor {
@@ -45,10 +48,14 @@ function parseHeader(bytes: Uint8Array): { header: Record<string, unknown>; data
   const part = "safetensors header";
   if (bytes.length < 8) throw invalidFile(part, `the file is ${bytesText(bytes.length)}, shorter than the 8-byte header length (truncated)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const high = view.getUint32(4, true);
-  const length = high * 4294967296 + view.getUint32(0, true);
-  if (high !== 0 || length > MAX_HEADER) throw invalidFile(part, `claims ${bytesText(length)}, more than the 100 MB safetensors allows`);
-  if (length > bytes.length - 8) throw invalidFile(part, `claims ${bytesText(length)} but only ${bytesText(bytes.length - 8)} follow the length (truncated?)`);
+  const claimed = view.getBigUint64(0, true); // a BigInt, so that the message quotes it exactly
+  const rest = bytes.length - 8;
+  if (claimed > BigInt(MAX_HEADER)) {
+    const beyond = claimed > BigInt(rest) ? `, and only ${bytesText(rest)} follow it: the file is truncated or its first 8 bytes (the header length) are damaged` : "";
+    throw invalidFile(part, `claims ${claimed} bytes, more than the 100 MB safetensors allows${beyond}`);
+  }
+  const length = Number(claimed);
+  if (length > rest) throw invalidFile(part, `claims ${bytesText(length)} but only ${bytesText(rest)} follow the length (truncated?)`);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + length));
@@ -104,13 +111,13 @@ function tensorOf(name: string, info: unknown): Tensor {
   if (typeof dtype !== "string") throw invalidFile(part, "has no dtype string");
   const type = Object.hasOwn(TYPES, dtype) ? TYPES[dtype] : undefined;
   if (type === undefined) {
-    throw invalidFile(part, `dtype ${JSON.stringify(dtype)} is not one we read; we read F64, F32, I8–I64, U8–U64 and BOOL; convert it to float32 or float64 before saving`);
+    throw invalidFile(part, `dtype ${quoted(dtype)} is not one we read; we read F64, F32, I8–I64, U8–U64 and BOOL; convert it to float32 or float64 before saving`);
   }
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw invalidFile(part, `shape ${JSON.stringify(shape)} is not a list of sizes (integers ≥ 0)`);
+    throw invalidFile(part, `shape ${shortened(JSON.stringify(shape) ?? String(shape))} is not a list of sizes (integers ≥ 0)`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
-    throw invalidFile(part, `data_offsets ${JSON.stringify(offsets)} is not [begin, end] (integers ≥ 0)`);
+    throw invalidFile(part, `data_offsets ${shortened(JSON.stringify(offsets) ?? String(offsets))} is not [begin, end] (integers ≥ 0)`);
   }
   return { name, type, shape: shape as number[], begin: offsets[0], end: offsets[1] };
 }
@@ -149,10 +156,13 @@ export function readSafetensorsStored(bytes: Uint8Array): Record<string, { array
     .sort((a, b) => a.begin - b.begin || a.end - b.end);
   const dataLength = bytes.length - dataStart;
   let next = 0;
+  let before: Tensor | undefined;
   for (const t of tensors) {
     const part = `safetensors tensor ${JSON.stringify(t.name)}`;
     if (t.begin !== next || t.end < t.begin) {
-      const why = t.begin < next ? "overlaps the tensor before it" : t.end < t.begin ? "ends before it begins" : `leaves bytes ${next}…${t.begin - 1} unused`;
+      // We name the tensor it overlaps: one that shares its bytes may be any name, "__proto__" too.
+      const overlapped = before === undefined ? "" : `, ${JSON.stringify(before.name)} (data_offsets [${before.begin}, ${before.end}])`;
+      const why = t.begin < next ? `overlaps the tensor before it${overlapped}` : t.end < t.begin ? "ends before it begins" : `leaves bytes ${next}…${t.begin - 1} unused`;
       throw invalidFile(part, `data_offsets [${t.begin}, ${t.end}] ${why}; the tensors must tile the data exactly`);
     }
     if (t.end > dataLength) {
@@ -163,6 +173,7 @@ export function readSafetensorsStored(bytes: Uint8Array): Record<string, { array
       throw invalidFile(part, `shape [${t.shape.join(", ")}] needs ${bytesText(need)} but data_offsets [${t.begin}, ${t.end}] hold ${bytesText(t.end - t.begin)}`);
     }
     next = t.end;
+    before = t;
   }
   if (next !== dataLength) {
     throw invalidFile("safetensors data", `the tensors cover ${bytesText(next)} but ${bytesText(dataLength)} follow the header`);

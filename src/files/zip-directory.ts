@@ -1,23 +1,29 @@
 import { strFromU8 } from "fflate";
 import { bytesText, invalidFile } from "./invalid.js";
 
-// fflate reads the archive for us (ZIP64 sizes, data, inflate; see zip-read.ts), but it trusts the
-// file: it checks no record signature, bounds no entry count, and drops each member's CRC-32. This
-// walk reads just those: where the central directory is, that each of its records is one, each
-// record's name and recorded CRC-32. It finds the directory exactly as fflate's unzipSync does (the
-// last end-of-central-directory record, then the ZIP64 one if its locator is there), and zip-read.ts
-// checks that both readings list the same names in the same order.
+// fflate reads the archive's names, methods and sizes for us (ZIP64 included; see zip-read.ts), but it
+// trusts the file: it checks no record signature, bounds no entry count, and drops each member's
+// CRC-32. This walk reads just those: where the central directory is, that each of its records is
+// one, each record's name, recorded CRC-32 and where its local header is. It finds the directory
+// exactly as fflate's unzipSync does (the last end-of-central-directory record, then the ZIP64 one if
+// its locator is there), and zip-read.ts checks that both readings list the same names in the same
+// order. memberData then finds a member's data behind its local header, as unzipSync finds it.
 
 const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
 const CENTRAL = 0x02014b50;
 const CENTRAL_SIZE = 46;
+const LOCAL = 0x04034b50;
+const LOCAL_SIZE = 30;
+const ZIP64_EXTRA = 0x0001;
+const FULL = 0xffffffff; // a 4-byte field whose value is in the ZIP64 extra field instead
 
-/** One central-directory record: the member's name (decoded as fflate decodes it) and its CRC-32. */
+/** One central-directory record: the member's name (decoded as fflate decodes it), its CRC-32 and its local header's offset. */
 export interface DirectoryEntry {
   name: string;
   crc: number;
+  local: number;
 }
 
 /** Whether `bytes` starts like a zip archive (a local file header, or the end record of an empty zip). */
@@ -41,16 +47,17 @@ export function readDirectory(bytes: Uint8Array, where: string): DirectoryEntry[
   }
   let count = u16(end + 8);
   let offset = u32(end + 16);
-  if (u32(end - 20) === ZIP64_LOCATOR) {
-    const zip64 = u32(end - 12);
-    if (u32(end - 8) !== 0 || u32(zip64) !== ZIP64_EOCD || zip64 + 56 > bytes.length) {
+  const zip64 = u32(end - 20) === ZIP64_LOCATOR;
+  if (zip64) {
+    const record = u32(end - 12);
+    if (u32(end - 8) !== 0 || u32(record) !== ZIP64_EOCD || record + 56 > bytes.length) {
       throw invalidFile(`${where} ZIP64 end of central directory`, "its locator points to no ZIP64 end record");
     }
-    if (u32(zip64 + 36) !== 0 || u32(zip64 + 52) !== 0) {
+    if (u32(record + 36) !== 0 || u32(record + 52) !== 0) {
       throw invalidFile(`${where} ZIP64 end of central directory`, "claims more than 2^32 members or a directory beyond 4 GiB");
     }
-    count = u32(zip64 + 32);
-    offset = u32(zip64 + 48);
+    count = u32(record + 32);
+    offset = u32(record + 48);
   }
   if (count > (bytes.length - Math.min(offset, bytes.length)) / CENTRAL_SIZE) {
     throw invalidFile(
@@ -70,10 +77,45 @@ export function readDirectory(bytes: Uint8Array, where: string): DirectoryEntry[
     if (next > bytes.length) throw invalidFile(part, "runs past the end of the file");
     const utf8 = (u16(offset + 8) & 0x800) !== 0;
     const name = strFromU8(bytes.subarray(offset + CENTRAL_SIZE, offset + CENTRAL_SIZE + nameLength), !utf8);
-    entries.push({ name, crc: u32(offset + 16) });
+    const extra = offset + CENTRAL_SIZE + nameLength;
+    entries.push({ name, crc: u32(offset + 16), local: localOffset(view, offset, extra, extra + u16(offset + 30), zip64) });
     offset = next;
   }
   return entries;
+}
+
+// Where a record's local header is, read as fflate's z64hs reads it: in an archive with a ZIP64 end
+// record, a 4-byte field of 0xFFFFFFFF means the ZIP64 extra field holds it, after the 8-byte
+// uncompressed and compressed sizes that are 0xFFFFFFFF too. Without that extra field fflate refuses
+// the archive, so we return the 4-byte value (-1 when the extra field is cut short).
+function localOffset(view: DataView, record: number, extra: number, extraEnd: number, zip64: boolean): number {
+  const local = view.getUint32(record + 42, true);
+  if (!zip64 || local !== FULL) return local;
+  const skipped = (view.getUint32(record + 24, true) === FULL ? 8 : 0) + (view.getUint32(record + 20, true) === FULL ? 8 : 0);
+  for (let at = extra; at + 4 < extraEnd; at += 4 + view.getUint16(at + 2, true)) {
+    if (view.getUint16(at, true) !== ZIP64_EXTRA) continue;
+    const field = at + 4 + skipped;
+    return field + 8 <= view.byteLength ? view.getUint32(field, true) + view.getUint32(field + 4, true) * 4294967296 : -1;
+  }
+  return local;
+}
+
+/**
+ * The `size` bytes of a member's data, which follow its local header (at `entry.local`); `part`
+ * names the member in errors: no local header there, or data that runs past the end of the file.
+ */
+export function memberData(bytes: Uint8Array, entry: DirectoryEntry, size: number, part: string): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const at = entry.local;
+  if (at < 0) throw invalidFile(part, "its directory record's ZIP64 extra field is cut short (the directory is damaged)");
+  if (at + LOCAL_SIZE > bytes.length || view.getUint32(at, true) !== LOCAL) {
+    throw invalidFile(part, `its directory record points to byte ${at}, where no local file header is (the directory is damaged)`);
+  }
+  const start = at + LOCAL_SIZE + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
+  if (start + size > bytes.length) {
+    throw invalidFile(part, `its ${bytesText(size)} of data from byte ${start} run past the ${bytesText(bytes.length)} file (truncated?)`);
+  }
+  return bytes.subarray(start, start + size);
 }
 
 // CRC-32 as zip computes it (IEEE 802.3, reflected polynomial 0xEDB88320), one table byte at a time.

@@ -1,7 +1,8 @@
 import { unzipSync, type UnzipFileInfo } from "fflate";
 import { TwoLayerError } from "../errors.js";
+import { inflateExactly } from "./inflate.js";
 import { bytesText, invalidFile } from "./invalid.js";
-import { crc32, readDirectory } from "./zip-directory.js";
+import { crc32, memberData, readDirectory } from "./zip-directory.js";
 
 // We read zip archives with fflate (0.8.3, pinned): one small dependency-free library that reads
 // ZIP64 (numpy writes every .npz member with ZIP64 extra fields, sizes 0xFFFFFFFF in the local
@@ -14,10 +15,11 @@ import { crc32, readDirectory } from "./zip-directory.js";
 // Node's "module" for the asynchronous API's workers (we use none of them).
 //
 // fflate trusts the file, so we check it first. Its filter hook shows us each member's name, sizes
-// and method before anything is allocated; in a first pass we refuse what cannot be right (an
-// unknown method, sizes larger than the file can hold or deflate can produce, duplicate names), and
-// only then let it extract. zip-directory.ts gives us the record signatures and CRC-32s fflate
-// drops, and we check every member's length and CRC-32 after extraction.
+// and method before anything is allocated; in that pass (it extracts nothing) we refuse what cannot
+// be right (an unknown method, sizes larger than the file can hold or deflate can produce, duplicate
+// names). We extract ourselves: unzipSync would inflate each member without a bound (inflate.ts), so
+// zip-directory.ts finds each member's data behind its local header, and we copy a stored member and
+// inflate a deflated one to exactly its declared size, then check its CRC-32 (which fflate drops).
 
 /** One member of an archive: its name and its bytes (uncompressed). */
 export interface ZipMember {
@@ -44,8 +46,8 @@ function fflate(bytes: Uint8Array, where: string, filter: (info: UnzipFileInfo) 
 /**
  * Reads every member of the zip archive in `bytes` (stored or deflate, ZIP64 or not), in directory
  * order. `where` names the archive in messages ("npz"). A damaged archive, an unsupported
- * compression method, a CRC-32 mismatch or two members of one name throw a `TwoLayerError` with
- * code `INVALID_FILE`.
+ * compression method, a member whose data inflates to more or less than its declared size, a CRC-32
+ * mismatch or two members of one name throw a `TwoLayerError` with code `INVALID_FILE`.
  */
 export function readZip(bytes: Uint8Array, where = "zip"): ZipMember[] {
   const directory = readDirectory(bytes, where);
@@ -79,11 +81,11 @@ export function readZip(bytes: Uint8Array, where = "zip"): ZipMember[] {
   if (infos.length !== directory.length) {
     throw invalidFile(`${where} central directory`, `lists ${directory.length} members but ${infos.length} could be read`);
   }
-  // Second pass: extract, then check each member against its directory entry.
-  const files = fflate(bytes, where, () => true);
+  // Then extract each member, to exactly its declared size, and check it against its directory entry.
   return infos.map((info, i) => {
     const part = `${where} member ${JSON.stringify(info.name)}`;
-    const data = files[info.name];
+    const stored = memberData(bytes, directory[i], info.size, part);
+    const data = info.compression === 0 ? stored.slice() : inflateExactly(stored, info.originalSize, part);
     if (data.length !== info.originalSize) {
       throw invalidFile(part, `holds ${bytesText(data.length)}, its directory entry says ${bytesText(info.originalSize)} (truncated?)`);
     }
