@@ -50,7 +50,8 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) {
     const length = (value as unknown as { length?: number }).length;
-    return `a ${value.constructor.name}${length === undefined ? "" : ` of length ${length}`}`;
+    const name = value.constructor?.name ?? "typed array";
+    return `${/^[AEIOU]/i.test(name) ? "an" : "a"} ${name}${length === undefined ? "" : ` of length ${length}`}`;
   }
   return `an object (${value.constructor?.name ?? "Object"})`;
 }

@@ -5,7 +5,7 @@ import { describe, TwoLayerError } from "./errors.js";
 import { fileBytes } from "./files/check-array.js";
 import { detectFormat } from "./files/detect.js";
 import type { ElementType } from "./files/elements.js";
-import { firstBytes, invalidFile } from "./files/invalid.js";
+import { firstBytes, invalidFile, quoted } from "./files/invalid.js";
 import { readNpzStored, writeNpz } from "./files/npz.js";
 import { readSafetensorsStored } from "./files/safetensors-read.js";
 import { writeSafetensors } from "./files/safetensors-write.js";
@@ -79,7 +79,8 @@ export function readWeights(value: unknown): WeightsFile {
     throw new TwoLayerError("INVALID_FILE", `weights: ${error.message}`, { cause: error, option: "weights" });
   }
   const names = Object.keys(arrays);
-  const held = names.length === 0 ? "no arrays" : `${names.join(", ")}`;
+  // A plain name as written, any other quoted (a name may hold ", ", a newline, anything).
+  const held = names.length === 0 ? "no arrays" : names.map((n) => (/^[\w.-]{1,40}$/.test(n) ? n : quoted(n))).join(", ");
   for (const name of NAMES) {
     if (!Object.hasOwn(arrays, name)) {
       const torch = names.some((n) => n.endsWith(".weight")) ? "; from PyTorch, w1 is the first Linear's weight transposed (weight.T) and w2 the second's" : "";
@@ -91,7 +92,7 @@ export function readWeights(value: unknown): WeightsFile {
   }
   const extra = names.filter((name) => name !== "w1" && name !== "w2");
   if (extra.length > 0) {
-    throw invalidFile(`weights: ${format}`, `holds ${extra.map((n) => JSON.stringify(n)).join(", ")} besides w1 and w2; the network has w1 and w2 only (no biases): save just those two`);
+    throw invalidFile(`weights: ${format}`, `holds ${extra.map((n) => quoted(n)).join(", ")} besides w1 and w2; the network has w1 and w2 only (no biases): save just those two`);
   }
   for (const name of NAMES) checkStored(partOf(format, name), name, arrays[name]);
   const [w1, w2] = [arrays.w1.array, arrays.w2.array];

@@ -51,7 +51,7 @@ describe("bad input gets a TwoLayerError with a code, naming the argument and wh
     [[1, 2], "INVALID_OPTION", /train takes an options object, got an array/],
     [{ n: 2, dIn: 3, x: [1, 2, 3] }, "INVALID_ARRAY", /x must hold 2×3 = 6 numbers \(row-major\), got 3/],
     [{ n: 1, dOut: 2, y: [1, NaN] }, "INVALID_ARRAY", /y\[1\] is NaN; pass finite values, or allowNonFinite: true/],
-    [{ dIn: 1, hidden: 1, w1: new Int32Array(1) }, "INVALID_ARRAY", /w1 must be a Float64Array, Float32Array or array of numbers, got a Int32Array/],
+    [{ dIn: 1, hidden: 1, w1: new Int32Array(1) }, "INVALID_ARRAY", /w1 must be a Float64Array, Float32Array or array of numbers, got an Int32Array/],
     [{ hidden: 1, dOut: 1, w2: ["1"] }, "INVALID_ARRAY", /w2\[0\] must be a number, got "1"/],
     [{ n: 2 ** 16, dIn: 2 ** 16 }, "OUT_OF_MEMORY", /this network needs \d+ bytes but one network may take at most 4293918720/],
     [{ n: 2 ** 31 - 1, dIn: 2 ** 31 - 1, hidden: 2 ** 31 - 1, dOut: 2 ** 31 - 1 }, "OUT_OF_MEMORY", /needs \d+ bytes/],

@@ -11,9 +11,16 @@ export const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 /** A network of one of everything: millions of iterations a second, for long runs and big files. */
 export const TINY = ["--n", "1", "--d-in", "1", "--hidden", "1", "--d-out", "1", "--lr", "1e-3"];
 
+/**
+ * What a synchronous run may take: a CLI that hangs is killed, and its test fails (with its output
+ * so far and signal SIGKILL), before vitest's 120 s test timeout, which cannot end a test blocked in
+ * spawnSync; such a test would hang the whole run.
+ */
+export const SYNC_LIMIT = { timeout: 100_000, killSignal: "SIGKILL" } as const;
+
 /** Runs the CLI to its end (`nodeFlags` go to node, before the script). */
 export function run(args: readonly string[], options: SpawnSyncOptions = {}, nodeFlags: readonly string[] = []) {
-  const { status, signal, stdout, stderr } = spawnSync(process.execPath, [...nodeFlags, CLI, ...args], { encoding: "utf8", ...options });
+  const { status, signal, stdout, stderr } = spawnSync(process.execPath, [...nodeFlags, CLI, ...args], { encoding: "utf8", ...SYNC_LIMIT, ...options });
   return { status, signal, stdout: String(stdout), stderr: String(stderr) };
 }
 

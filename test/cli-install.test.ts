@@ -6,7 +6,7 @@ import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { tempDir, TINY } from "./cli-child.js";
+import { SYNC_LIMIT, tempDir, TINY } from "./cli-child.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SIMD = "twolayer.simd.wasm";
@@ -22,7 +22,7 @@ function brokenCopy(bytes: Uint8Array | undefined): string {
 }
 
 function runIn(dir: string, ...args: string[]) {
-  const { status, stdout, stderr } = spawnSync(process.execPath, [join(dir, "dist", "cli.js"), "train", ...TINY, "--iterations", "3", ...args], { encoding: "utf8" });
+  const { status, stdout, stderr } = spawnSync(process.execPath, [join(dir, "dist", "cli.js"), "train", ...TINY, "--iterations", "3", ...args], { encoding: "utf8", ...SYNC_LIMIT });
   return { status, stdout, stderr };
 }
 

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI, start, tempDir, TINY, until } from "./cli-child.js";
+import { CLI, start, SYNC_LIMIT, tempDir, TINY, until } from "./cli-child.js";
 
 const LONG = ["train", ...TINY, "--iterations", "100000000"];
 
@@ -60,7 +60,7 @@ describe("a closed or failing stdout", () => {
 
   it("--help > /dev/full: one line, exit 1", () => {
     const full = openSync("/dev/full", "w");
-    const { status, stderr } = spawnSync(process.execPath, [CLI, "--help"], { stdio: ["ignore", full, "pipe"], encoding: "utf8" });
+    const { status, stderr } = spawnSync(process.execPath, [CLI, "--help"], { stdio: ["ignore", full, "pipe"], encoding: "utf8", ...SYNC_LIMIT });
     closeSync(full);
     expect(status).toBe(1);
     expect(stderr).toBe("twolayer: cannot write to stdout, no space left on device (ENOSPC)\n");

@@ -7,12 +7,13 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { pythonFloat } from "../src/format.js";
 import { train } from "../src/index.js";
+import { SYNC_LIMIT } from "./cli-child.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const SMALL = ["--n", "3", "--d-in", "5", "--hidden", "7", "--d-out", "2", "--iterations", "12", "--lr", "1e-3", "--seed", "11"];
 
 function run(...args: string[]) {
-  const { status, stdout, stderr } = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+  const { status, stdout, stderr } = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", ...SYNC_LIMIT });
   return { status, stdout, stderr };
 }
 

@@ -219,6 +219,16 @@ describe("bad weights files raise INVALID_FILE naming the part, and reserve noth
     await expectError(TwoLayerNet.create({ weights }), "INVALID_FILE", "w1 is 1000×100 and w2 is 50×10");
   });
 
+  it("the names a file holds instead are listed one line, plain ones as written, others quoted and cut", async () => {
+    const { writeSafetensors } = await import("../src/index.js");
+    const one = { data: new Float64Array(1), shape: [1, 1] };
+    const weights = writeSafetensors({ "w1, w2": one, "a\nb": one, "layer.0.weight": one, ["x".repeat(50)]: one });
+    const error = await expectError(TwoLayerNet.create({ weights }), "INVALID_FILE", `(it holds "a\\nb", layer.0.weight, "w1, w2", "${"x".repeat(40)}"…)`);
+    expect(error.message).not.toContain("\n");
+    const extra = writeSafetensors({ w1: one, w2: one, "b\r1": one });
+    await expectError(TwoLayerNet.create({ weights: extra }), "INVALID_FILE", 'holds "b\\r1" besides w1 and w2');
+  });
+
   it("no bad file grows wasm memory, however many times it is tried", async () => {
     const keep = await TwoLayerNet.create({ n: 1, dIn: 1, hidden: 1, dOut: 1 });
     const { memory } = await loadedBuild("simd");

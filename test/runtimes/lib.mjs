@@ -24,38 +24,67 @@ export function bin(name) {
 const children = new Set();
 for (const signal of ["exit", "SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
-    for (const child of children) child.kill("SIGKILL");
+    for (const child of children) killGroup(child);
     if (signal !== "exit") process.exit(1);
   });
 }
 
+/** Kills a child started with `detached: true` and every process it started (its process group). */
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL"); // the group is gone already, or there is none
+  }
+}
+
+// After a command exits, how long its output pipes may stay open: a process it started and left
+// running holds them, and waiting for them to close would wait for that process.
+const PIPES_AFTER_EXIT = 5_000;
+
 /**
- * Runs a command to completion within `timeout` ms (killed after that) and returns its exit code and
- * output; rejects only if it cannot start.
+ * Runs a command to completion within `timeout` ms and returns its exit code and output; rejects
+ * only if it cannot start. It runs in a process group of its own: a timeout kills the group (the
+ * processes it started too), and so does a command that exits leaving a process that holds its
+ * output open (`leftover` says so; we do not wait for that process).
  */
 export function run(command, args, { cwd, env, timeout = 120_000, input } = {}) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"], detached: true });
     children.add(child);
     let stdout = "";
     let stderr = "";
     let timedOut = false;
+    let leftover = false;
+    let exited;
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill("SIGKILL");
+      killGroup(child);
     }, timeout);
+    const finish = (code, signal) => {
+      clearTimeout(timer);
+      clearTimeout(exited);
+      if (!children.delete(child)) return;
+      resolvePromise({ code, signal, stdout, stderr, timedOut, leftover });
+    };
     child.on("error", (error) => {
       clearTimeout(timer);
       children.delete(child);
       reject(error);
     });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolvePromise({ code, signal, stdout, stderr, timedOut });
+    child.on("exit", (code, signal) => {
+      exited = setTimeout(() => {
+        leftover = true;
+        killGroup(child);
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish(code, signal);
+      }, PIPES_AFTER_EXIT);
     });
+    child.on("close", finish);
+    child.stdin.on("error", () => {}); // EPIPE: the command exited without reading its input
     child.stdin.end(input ?? "");
   });
 }
