@@ -67,7 +67,9 @@ step(`running ${files.length} suites`);
 process.env.TWOLAYER_RUNTIMES_STATE = state;
 let passed = 0;
 let failed = 0;
-const stream = runTests({ files, concurrency: 1, timeout: 600_000 });
+// Each suite file within 20 minutes: the longest, vitest under Node 24, takes 200 s here and bounds
+// itself at 15 minutes (a shared machine may be slow); the others bound each of their steps.
+const stream = runTests({ files, concurrency: 1, timeout: 1_200_000 });
 stream.on("test:pass", (t) => { if (t.details?.type !== "suite") passed++; });
 stream.on("test:fail", (t) => { if (t.details?.type !== "suite") failed++; });
 await new Promise((resolve, reject) => {
