@@ -4,9 +4,9 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, cpSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { flag, FLAGS, type Command } from "../src/cli/flags.js";
-import { zipSync } from "fflate";
 import { readArrays, writeNpy, writeNpz, writeSafetensors, type NdArrays } from "../src/index.js";
 import { expectUsageError, run, start, tempDir, TINY, until } from "./cli-child.js";
 
