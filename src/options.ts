@@ -308,6 +308,9 @@ export function initOptions(options: unknown): { simd: boolean | "auto"; fma: bo
     if (!accepted) {
       throw new TwoLayerError("INVALID_OPTION", `wasm.${build} must be a URL, bytes, a Response or a compiled WebAssembly.Module, got ${describe(source)}`, { option: `wasm.${build}` });
     }
+    // A promise of a build that is never loaded here (the scalar build where SIMD runs) would reject
+    // unobserved, which ends a Node process: we observe it now; the load that awaits it sees the rejection.
+    if (isThenable(source)) Promise.resolve(source).catch(() => {});
     sources.push([build as WasmBuild, source as WasmSource]);
   }
   return { ...config, wasm: sources };

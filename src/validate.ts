@@ -133,11 +133,18 @@ export function optionalSignal(name: string, value: unknown): AbortSignal | unde
   return value as AbortSignal;
 }
 
+// The typed arrays' own getters, called on the value: they read its internal slots, so they hold for
+// any realm's typed arrays and cannot be fooled by an own Symbol.toStringTag or a `length` getter of
+// a subclass (which would make a BigInt64Array pass as floats, or a 3-element array claim 15).
+const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+const typedArrayName = Object.getOwnPropertyDescriptor(typedArrayPrototype, Symbol.toStringTag)!.get!;
+const typedArrayLength = Object.getOwnPropertyDescriptor(typedArrayPrototype, "length")!.get!;
+
 /** Whether `value` is a Float64Array or Float32Array, of this realm or another (brand check, not instanceof). */
 function isFloatArray(value: unknown): boolean {
   if (!ArrayBuffer.isView(value)) return false;
-  const tag = Object.prototype.toString.call(value);
-  return tag === "[object Float64Array]" || tag === "[object Float32Array]";
+  const name = typedArrayName.call(value); // undefined for a DataView
+  return name === "Float64Array" || name === "Float32Array";
 }
 
 /**
@@ -186,7 +193,7 @@ function copyUserArray(
     throw new TwoLayerError("INVALID_ARRAY", `${name} must be a Float64Array, Float32Array or array of numbers, got ${describe(value)}`, { option: name });
   }
   const source = value as ArrayLike<unknown>;
-  const length = reading(`${name}.length`, () => source.length);
+  const length = typed ? (typedArrayLength.call(source) as number) : reading(`${name}.length`, () => source.length);
   const problem = lengthProblem(length);
   if (problem !== undefined) throw new TwoLayerError("INVALID_ARRAY", problem, { option: name });
   const copy = allocate(name, dtype, length);
