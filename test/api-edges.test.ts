@@ -44,6 +44,19 @@ describe("a typed array is read by its internal slots, not by properties it may 
 });
 
 describe("init", () => {
+  it("a failed init changes nothing: the build loaded before it still trains, the next create too", async () => {
+    const first = await TwoLayerNet.create({ ...SIZES, seed: 5 });
+    const loss = first.step(1e-3);
+    first.dispose();
+    const emptyModule = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]); // valid wasm, none of our exports
+    for (const simd of [emptyModule, "not a url::"]) {
+      await expect(init({ wasm: { simd } })).rejects.toMatchObject({ code: "WASM_UNAVAILABLE" });
+      const again = await TwoLayerNet.create({ ...SIZES, seed: 5 });
+      expect(again.step(1e-3)).toBe(loss);
+      again.dispose();
+    }
+  });
+
   it("a rejected promise for a build it does not load is not left unobserved (which ends a Node process)", async () => {
     const unhandled: unknown[] = [];
     const listener = (reason: unknown) => void unhandled.push(reason);

@@ -5,7 +5,7 @@ import { TwoLayerError } from "../errors.js";
 import { isOwnResponse, isResponse, isUrl, isWasmModule } from "../realm.js";
 import { importNode, readsFilesWithFs } from "../runtime.js";
 import { SHARED_MAXIMUM_PAGES, THREADED_BUILDS, type LoadedBuild, type WasmBuild, type WasmExports, type WasmSource } from "./builds.js";
-import { setUserSource, sourceOf } from "./source.js";
+import { setUserSource, sourceOf, userSource } from "./source.js";
 import { buildProblem } from "./verify.js";
 
 // Node's fetch cannot read file: URLs, so where node:fs exists we read the file ourselves; elsewhere
@@ -79,12 +79,25 @@ export function loadedBuild(build: WasmBuild): Promise<LoadedBuild> {
   if (!loading) {
     loading = loadBuild(build, sourceOf(build));
     loaded.set(build, loading);
-    loading.catch(() => loaded.delete(build)); // a failed load may be retried with another source
+    const mine = loading;
+    loading.catch(() => loaded.get(build) === mine && loaded.delete(build)); // a failed load may be retried with another source
   }
   return loading;
 }
 
-/** Makes `build` come from `source` from now on (init({ wasm })); a build loaded from elsewhere is loaded again. */
-export function useSource(build: WasmBuild, source: WasmSource): void {
-  if (setUserSource(build, source)) loaded.delete(build);
+/**
+ * Makes each build come from its source from now on (init({ wasm })); a build loaded from elsewhere
+ * is loaded again. Returns what puts back the sources replaced and the builds loaded before, for an
+ * init that fails: a bad source must not break the builds that worked.
+ */
+export function useSources(sources: readonly (readonly [WasmBuild, WasmSource])[]): () => void {
+  const before = sources.map(([build]) => [build, userSource(build), loaded.get(build)] as const);
+  for (const [build, source] of sources) if (setUserSource(build, source)) loaded.delete(build);
+  return () => {
+    for (const [build, source, loading] of before) {
+      setUserSource(build, source);
+      if (loading === undefined) loaded.delete(build);
+      else loaded.set(build, loading);
+    }
+  };
 }

@@ -17,11 +17,17 @@ export function setShippedWasm(locate: WasmLocator): void {
   entryLocator = locate;
 }
 
-/** Records the caller's source for a build; returns whether it changed (so a loaded build is stale). */
-export function setUserSource(build: WasmBuild, source: WasmSource): boolean {
+/** Records the caller's source for a build (undefined: none); returns whether it changed (so a loaded build is stale). */
+export function setUserSource(build: WasmBuild, source: WasmSource | undefined): boolean {
   if (userSources[build] === source) return false;
-  userSources[build] = source;
+  if (source === undefined) delete userSources[build];
+  else userSources[build] = source;
   return true;
+}
+
+/** The caller's source for a build, if init gave one. */
+export function userSource(build: WasmBuild): WasmSource | undefined {
+  return userSources[build];
 }
 
 /** The shipped file of a build, relative to this module (src/builds/ in the repo, dist/builds/ in the package). */
