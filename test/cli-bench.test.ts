@@ -59,7 +59,7 @@ describe("twolayer bench", () => {
     [["bench", "--quick", "--quick"], /--quick is given twice/],
     [["bench", "--qick"], /unknown option --qick; did you mean --quick\?/],
     [["train", "--quick"], /--quick is an option of twolayer bench, not of twolayer train/],
-    [["bnech"], /unknown command "bnech": the commands are 'train', 'predict' and 'bench'/],
+    [["bnech"], /unknown command "bnech" \(did you mean 'bench'\?\): the commands are 'train', 'predict' and 'bench'/],
   ];
   it.each(BAD)("%j: one line, exit code 2, before anything is timed", (args, message) => {
     const { status, stdout, stderr } = run(args);

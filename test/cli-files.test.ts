@@ -4,7 +4,7 @@
 // weights, printed in Python's float format or written as .npy, .npz and .csv; every file read and
 // every output path checked before training; sizes that disagree are exit 2 naming both.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -212,5 +212,38 @@ describe("files and sizes are checked before training, each mistake one line and
     expect(status).toBe(2);
     expect(stderr).toMatch(/--y ".*truncated-y.npy": npy data: .* \(the file is truncated\)/);
     expect(stdout).toBe("");
+  });
+});
+
+describe("predict's --x files that are not data files, each one line and exit 2", () => {
+  it("a device under a data file's name (/dev/zero, which never ends) is refused at once, not read until memory runs out", () => {
+    const dir = tempDir();
+    for (const name of ["zero.csv", "zero.npy"]) {
+      symlinkSync("/dev/zero", join(dir, name));
+      const result = run(["predict", "--weights", weights("odd.npz"), "--x", join(dir, name)], { timeout: 10_000, killSignal: "SIGKILL" });
+      expectRefused(result, /--x ".*zero\.(csv|npy)": is a device, not a file; give a file/);
+    }
+  });
+
+  it("a file over 2 GiB says so in words, not ERR_FS_FILE_TOO_LARGE", () => {
+    const path = join(tempDir(), "huge.npy");
+    // Sparse: no disk is used.
+    writeFileSync(path, "");
+    truncateSync(path, 3 * 2 ** 30);
+    expectRefused(run(["predict", "--weights", weights("odd.npz"), "--x", path]), /--x ".*huge\.npy": holds 3221225472 bytes, more than 2 GiB, the most an input may hold$/m);
+  });
+
+  it("a CSV as np.savetxt writes it by default (spaces) is named as space-separated", () => {
+    const path = join(tempDir(), "x.csv");
+    writeFileSync(path, "0.000000000000000000e+00 1.000000000000000000e+00\n2.000000000000000000e+00 3.000000000000000000e+00\n");
+    expectRefused(run(["predict", "--weights", weights("odd.npz"), "--x", path]), /csv line 2, column 1: .* is not a number \(the line looks space-separated, and we read only commas/);
+  });
+
+  it("a first line mixing names and numbers gets a fix the command line has (it has no header option)", () => {
+    const path = join(tempDir(), "x.csv");
+    writeFileSync(path, "1,,3\n4,5,6\n");
+    const result = run(["predict", "--weights", weights("odd.npz"), "--x", path]);
+    expectRefused(result, /csv line 1, column 2: an empty field is not a number, .*: fix the field, or make the line all names or all numbers\)/);
+    expect(result.stderr).not.toContain("header: true");
   });
 });

@@ -74,7 +74,10 @@ describe("twolayer train", () => {
     [["train", "--n"], /--n needs a value/],
     [["train", "--quiet=yes"], /--quiet takes no value/],
     [["train", "extra"], /unexpected argument "extra"/],
-    [["fly"], /unknown command "fly"/],
+    [["fly"], /unknown command "fly": the commands are/],
+    [["trian"], /unknown command "trian" \(did you mean 'train'\?\): the commands are 'train', 'predict' and 'bench'/],
+    [["Predict"], /unknown command "Predict" \(did you mean 'predict'\?\)/],
+    [["predcit"], /unknown command "predcit" \(did you mean 'predict'\?\)/],
     [[], /missing command/],
     [["train", "--n", "65536", "--d-in", "65536", "--hidden", "1", "--d-out", "1"], /needs \d+ bytes but one network may take at most/],
   ];

@@ -18,6 +18,8 @@ export interface Args {
   readonly switches: ReadonlySet<string>;
 }
 
+const COMMANDS: readonly Command[] = ["train", "predict", "bench"];
+
 /** Names longer than this are no typo of a flag: we do not look for the closest one. */
 const LONGEST_TYPO = 40;
 
@@ -38,9 +40,12 @@ function unexpected(arg: string, afterDashes: boolean, command: Command): UsageE
 function commandOf(command: string | undefined): Command | "help" {
   if (command === "--help" || command === "-h" || command === "help") return "help";
   if (command === "train" || command === "predict" || command === "bench") return command;
-  throw new UsageError(
-    command === undefined ? "missing command: try 'twolayer train' (or --help)" : `unknown command ${quote(command)}: the commands are 'train', 'predict' and 'bench' (see --help)`,
-  );
+  if (command === undefined) throw new UsageError("missing command: try 'twolayer train' (or --help)");
+  // A typo of a command ("Predict", "predcit", "trian": two letters swapped) is named, case aside.
+  const typed = command.toLowerCase();
+  const letters = (word: string) => [...word].sort().join("");
+  const guess = typed.length > LONGEST_TYPO ? undefined : (closest(typed, COMMANDS) ?? COMMANDS.find((c) => letters(c) === letters(typed)));
+  throw new UsageError(`unknown command ${quote(command)}${guess ? ` (did you mean '${guess}'?)` : ""}: the commands are 'train', 'predict' and 'bench' (see --help)`);
 }
 
 /** Splits argv (without node and the script) into the command and its flags. */

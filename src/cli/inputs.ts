@@ -3,7 +3,7 @@
 // --weights (an .npz or .safetensors of w1 and w2). Each must be finite and 2-D, and every size it
 // fixes must agree with the size flags and the other files; a disagreement is a UsageError naming
 // both values. Problems inside a file are the readers' INVALID_FILE messages, after the flag and path.
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { extname } from "node:path";
 import { TwoLayerError } from "../errors.js";
 import { readArrays } from "../files/detect.js";
@@ -33,23 +33,69 @@ export interface Inputs {
 
 const from = (name: string, path: string) => `--${name} ${quote(path)}`;
 
-/** A file's bytes, or a UsageError naming the flag, the path and what the file system said. */
-function readBytes(name: string, path: string): Uint8Array {
-  if (path === "") throw new UsageError(`--${name} needs a file name`);
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new UsageError(`${from(name, path)}: ${fsWords(error)}`);
+/**
+ * The most bytes an input may hold: what node reads of a regular file in one go (2 GiB − 1). A
+ * FIFO is read up to this many and no further, so that one that never ends cannot take all memory.
+ */
+const MOST_BYTES = 2 ** 31 - 1;
+
+/** Reads a file that is not regular (a FIFO) in chunks, refusing it past MOST_BYTES. */
+function readStream(fd: number, refuse: (why: string) => UsageError): Uint8Array {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    const read = readSync(fd, chunk, 0, chunk.length, null);
+    if (read === 0) return Buffer.concat(chunks, total);
+    total += read;
+    if (total > MOST_BYTES) throw refuse("gave more than 2 GiB without ending, the most an input may hold; give a file");
+    chunks.push(chunk.subarray(0, read));
   }
 }
 
-/** Runs a reader, saying its INVALID_FILE after the flag and path (and without the library's prefix `strip`). */
-async function reading<T>(name: string, path: string, read: () => T | Promise<T>, strip = ""): Promise<T> {
+/** A file's bytes, or a UsageError naming the flag, the path and what the file system said. */
+function readBytes(name: string, path: string): Uint8Array {
+  if (path === "") throw new UsageError(`--${name} needs a file name`);
+  const refuse = (why: string) => new UsageError(`${from(name, path)}: ${why}`);
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    throw refuse(fsWords(error));
+  }
+  try {
+    const stats = fstatSync(fd);
+    // A device (/dev/zero, /dev/urandom, a terminal) never ends, or is no data file: we do not read one.
+    if (stats.isCharacterDevice() || stats.isBlockDevice()) throw refuse("is a device, not a file; give a file");
+    if (stats.isFile() && stats.size > MOST_BYTES) throw refuse(`holds ${stats.size} bytes, more than 2 GiB, the most an input may hold`);
+    return stats.isFile() ? readFileSync(fd) : readStream(fd, refuse);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw refuse(fsWords(error));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * readCsv's hints that name its API, said as the command line's user can act on them: the command
+ * line has no header option (a first line is column names when none of its fields is a number).
+ */
+const CSV_HINTS: readonly [string, string][] = [
+  ["(pass header: true or false)", "(a first line of column names may hold no number: fix the field, or make the line all names or all numbers)"],
+];
+
+/**
+ * Runs a reader, saying its INVALID_FILE after the flag and path (without the library's prefix
+ * `strip`, and with each of `hints` replaced by the command line's words).
+ */
+async function reading<T>(name: string, path: string, read: () => T | Promise<T>, strip = "", hints: readonly [string, string][] = []): Promise<T> {
   try {
     return await read();
   } catch (error) {
     if (!(error instanceof TwoLayerError) || error.code !== "INVALID_FILE") throw error;
-    const message = error.message.startsWith(strip) ? error.message.slice(strip.length) : error.message;
+    let message = error.message.startsWith(strip) ? error.message.slice(strip.length) : error.message;
+    for (const [library, ours] of hints) message = message.replace(library, ours);
     throw new UsageError(`${from(name, path)}: ${message}`);
   }
 }
@@ -75,7 +121,7 @@ async function matrixFile(name: string, path: string): Promise<Matrix> {
   const ext = extname(path).toLowerCase();
   if (ext !== ".npy" && ext !== ".csv") throw new UsageError(`${from(name, path)}: --${name} takes an .npy or .csv file (by its extension)`);
   const bytes = readBytes(name, path);
-  if (ext === ".csv") return matrix(name, from(name, path), await reading(name, path, () => readCsv(bytes)));
+  if (ext === ".csv") return matrix(name, from(name, path), await reading(name, path, () => readCsv(bytes), "", CSV_HINTS));
   const arrays = await reading(name, path, () => readArrays(bytes));
   if (!Object.hasOwn(arrays, "arr_0")) throw new UsageError(`${from(name, path)}: is not an .npy file (one array); --data takes an archive of x and y`);
   return matrix(name, from(name, path), arrays.arr_0);

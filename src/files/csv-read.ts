@@ -43,10 +43,12 @@ function parseNumber(field: string): number {
 /** A field for a message: quoted and cut to 40 characters, or "an empty field". */
 const shownField = (field: string) => (field === "" ? "an empty field" : quoted(field));
 
-/** What to add when a line of one field holds a tab or ';': the file uses another separator. */
+/** What to add when a line of one field holds a tab, a ';' or numbers between spaces: the file uses another separator. */
 function separatorHint(fields: string[]): string {
   if (fields.length !== 1) return "";
-  const separator = fields[0].includes("\t") ? "tab" : fields[0].includes(";") ? "semicolon" : undefined;
+  // np.savetxt(f, x) without delimiter= separates by spaces: a field of numbers between spaces.
+  const spaced = /\s/.test(fields[0]) && fields[0].split(/\s+/).every((f) => NUMBER.test(f));
+  const separator = fields[0].includes("\t") ? "tab" : fields[0].includes(";") ? "semicolon" : spaced ? "space" : undefined;
   if (separator === undefined) return "";
   return ` (the line looks ${separator}-separated, and we read only commas: save the file with commas, e.g. np.savetxt(f, x, delimiter=",") or df.to_csv(f, sep=",", index=False))`;
 }
