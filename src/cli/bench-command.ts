@@ -8,6 +8,7 @@ import { TwoLayerNet } from "../net.js";
 import { TUTORIAL } from "../options.js";
 import { integer } from "../validate.js";
 import type { Args } from "./args.js";
+import { iterationsText } from "./stops.js";
 import { flag, parseValue } from "./flags.js";
 import { writeOutputs } from "./output-files.js";
 import { checkOutputs } from "./outputs.js";
@@ -36,7 +37,7 @@ export async function benchCommand(args: Args): Promise<number> {
   try {
     const targets = checkOutputs(args);
     const machine = nodeMachine();
-    say(`twolayer bench: ${machineLine(machine)}; ${CLI_CONTENDERS.length} runs of ${iterations} iterations, each checked against numpy, then timed`);
+    say(`twolayer bench: ${machineLine(machine)}; ${CLI_CONTENDERS.length} runs of ${iterationsText(iterations)}, each checked against numpy, then timed`);
     let runs: SeedRunResult[];
     try {
       runs = await measureSeedRuns(CLI_CONTENDERS, {
@@ -57,7 +58,7 @@ export async function benchCommand(args: Args): Promise<number> {
     }
     const early = stops.first();
     if (early !== undefined) return early.code;
-    const title = `The seed run (N=64, D_in=1000, H=100, D_out=10, ${iterations} iterations), timed by tinybench on ${machineLine(machine)}`;
+    const title = `The seed run (N=64, D_in=1000, H=100, D_out=10, ${iterationsText(iterations)}), timed by tinybench on ${machineLine(machine)}`;
     await writeStdout(`${title}:\n\n${seedRunTable(runs)}\n`);
     const failure = stdoutFailure();
     if (failure !== undefined) {

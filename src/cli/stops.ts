@@ -33,9 +33,12 @@ export function stdoutStop(error: NodeJS.ErrnoException): Stop {
   return { code: 1, cause: `cannot write to stdout, ${fsWords(error)}`, signal: false };
 }
 
+/** "1 iteration", "500 iterations". */
+export const iterationsText = (count: number) => (count === 1 ? "1 iteration" : `${count} iterations`);
+
 /** The summary's sentence for a stop: "interrupted after 41 iterations", "stdout was closed; stopped after 3 iterations", … */
 export function stopSentence(stop: Stop, aborted: boolean, iterations: number): string {
-  const after = aborted ? ` after ${iterations} iterations` : " after training ended";
+  const after = aborted ? ` after ${iterationsText(iterations)}` : " after training ended";
   if (!stop.signal) return aborted ? `${stop.cause}; stopped${after}` : stop.cause;
   return `${stop.cause === "SIGINT" ? "interrupted" : `stopped by ${stop.cause}`}${after}`;
 }

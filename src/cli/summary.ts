@@ -2,7 +2,7 @@
 import { pythonFloat } from "../format.js";
 import type { TrainResult } from "../loop.js";
 import { say } from "./stdio.js";
-import { stopSentence, type Stop } from "./stops.js";
+import { iterationsText, stopSentence, type Stop } from "./stops.js";
 
 /** Says how the run went; `written` lists the files written ("json out.json"). */
 export function summarize(result: TrainResult, stop: Stop | undefined, written: readonly string[]): void {
@@ -13,7 +13,7 @@ export function summarize(result: TrainResult, stop: Stop | undefined, written: 
   const first = losses.length ? pythonFloat(losses[0]) : "-";
   const last = losses.length ? pythonFloat(losses[losses.length - 1]) : "-";
   say(
-    `${result.backend} ${result.dtype}, ${losses.length} iterations, loss ${first} -> ${last}, ` +
+    `${result.backend} ${result.dtype}, ${iterationsText(losses.length)}, loss ${first} -> ${last}, ` +
       `${result.seconds.toFixed(3)} s, ${result.gflops.toFixed(1)} GFLOP/s` +
       `${result.threadsUsed > 1 ? `, ${result.threadsUsed} threads` : ""}${result.fmaUsed ? ", fma" : ""}` +
       `${result.algorithmUsed === "gram" ? ", gram" : ""}` +
