@@ -74,6 +74,9 @@ describe("readCsv refuses what is not a table of numbers, naming line and column
     invalid("1\t2\t3\t4\t5\n", "csv line 1", "no rows of numbers", "looks tab-separated", "we read only commas");
     invalid("a;b\n1;2\n", "csv line 2, column 1", '"1;2" is not a number', "looks semicolon-separated");
     invalid("a,b\n1\t2\n", "csv line 2", "has 1 field but line 1 has 2", "looks tab-separated");
+    // np.savetxt(f, x) without delimiter=: numbers between spaces, as written or with leading spaces.
+    invalid("1.0 2.0\n3.0 4.0\n", "csv line 2", "looks space-separated");
+    invalid(" 1.0  2.0\n 3.0  4.0\n", "csv line 2", "looks space-separated");
     invalid("a,b\n1,x;y\n", "csv line 2, column 2", '"x;y" is not a number');
     expect(() => readCsv("a,b\n1,x;y\n")).toThrow(expect.objectContaining({ message: expect.not.stringContaining("separated") }));
   });
