@@ -39,9 +39,9 @@ function unexpected(arg: string, afterDashes: boolean, command: Command): UsageE
 
 function commandOf(command: string | undefined): Command | "help" {
   if (command === "--help" || command === "-h" || command === "help") return "help";
-  if (command === "train" || command === "predict" || command === "bench") return command;
+  if (COMMANDS.includes(command as Command)) return command as Command;
   if (command === undefined) throw new UsageError("missing command: try 'twolayer train' (or --help)");
-  // A typo of a command ("Predict", "predcit", "trian": two letters swapped) is named, case aside.
+  // A typo of a command is named, case aside: a few edits away ("Predict", "predcit"), or its letters reordered ("trian").
   const typed = command.toLowerCase();
   const letters = (word: string) => [...word].sort().join("");
   const guess = typed.length > LONGEST_TYPO ? undefined : (closest(typed, COMMANDS) ?? COMMANDS.find((c) => letters(c) === letters(typed)));

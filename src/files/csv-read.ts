@@ -47,7 +47,7 @@ const shownField = (field: string) => (field === "" ? "an empty field" : quoted(
 function separatorHint(fields: string[]): string {
   if (fields.length !== 1) return "";
   // np.savetxt(f, x) without delimiter= separates by spaces: a field of numbers between spaces.
-  const spaced = /\s/.test(fields[0]) && fields[0].trim().split(/\s+/).every((f) => NUMBER.test(f));
+  const spaced = /\s/.test(fields[0]) && fields[0].split(/\s+/).every((f) => NUMBER.test(f));
   const separator = fields[0].includes("\t") ? "tab" : fields[0].includes(";") ? "semicolon" : spaced ? "space" : undefined;
   if (separator === undefined) return "";
   return ` (the line looks ${separator}-separated, and we read only commas: save the file with commas, e.g. np.savetxt(f, x, delimiter=",") or df.to_csv(f, sep=",", index=False))`;
