@@ -52,7 +52,7 @@ console.log(`\nOne step of a 1×1×1×1 network (calling overhead, median): ${ov
 if (numpy) console.log(`\nnumpy ${numpy.numpy} (Python ${numpy.python}), ${numpy.blas ? `${numpy.blas.library}, kernel ${numpy.blas.kernel}` : "BLAS unknown"}`);
 const paired = withNumpy ? await pairedSuite(rows, { quick }) : null;
 
-const measured = targets(rows, overhead, previousDirectRatio(resultsPath), paired);
+const measured = targets(rows, overhead, previousDirectRatio(resultsPath, machine.cpu), paired);
 console.log(`\nTargets in this run (ratios of medians${paired ? "; those against numpy from the runs in alternation" : ""}):\n`);
 console.log(targetsTable(measured));
 

@@ -1,7 +1,7 @@
 // npm run bench's targets, as this run measured them: ratios of medians. Those against numpy come
 // from the runs timed in alternation with numpy's (paired.mjs), the others from the tables above. The
 // direct program's ratio to numpy is compared with the previous run's, read from the results.json
-// this run replaces.
+// this run replaces, where that run was on the same CPU.
 import { existsSync, readFileSync } from "node:fs";
 import { fixed, textTable } from "../dist/bench/index.js";
 import { numpyLabel } from "./numpy.mjs";
@@ -12,11 +12,14 @@ const NUMPY_GRAM = numpyLabel("gram", "f64", 1);
 
 /**
  * The previous run's wasm-f64 / numpy-f64 (1 thread, direct) ratio of medians, from results.json as
- * it was: the paired one where that run has it, else the one of its main table.
+ * it was: the paired one where that run has it, else the one of its main table. None when that run
+ * names another CPU than `cpu` (the ratio moves with the machine: 2.13 on the Xeon of 2026-12-02,
+ * 2.85 on an AMD EPYC the day after, the same code).
  */
-export function previousDirectRatio(path) {
+export function previousDirectRatio(path, cpu) {
   if (!existsSync(path)) return undefined;
   const previous = JSON.parse(readFileSync(path, "utf8"));
+  if (cpu !== undefined && previous.machine?.cpu !== undefined && previous.machine.cpu !== cpu) return undefined;
   const paired = previous.paired?.ratios?.find((p) => p.ours === DIRECT && p.numpy === NUMPY_DIRECT);
   if (paired) return paired.ratio;
   const runs = previous.runs ?? [];
@@ -35,7 +38,7 @@ export function targets(rows, overhead, previous, paired) {
   add("js backend f64 time / row-streaming JS f64 time", by("js backend f64")?.p50 / by("row-streaming JS f64")?.p50, "≤ 1.15", (v) => v <= 1.15);
   if (paired) {
     const ratio = (ours, numpy) => paired.ratios.find((p) => p.ours === ours && p.numpy === numpy)?.ratio;
-    const goal = previous === undefined ? "(no previous run)" : `within 5% of the previous run's ${fixed(previous, 2)}`;
+    const goal = previous === undefined ? "(no previous run on this CPU)" : `within 5% of the previous run's ${fixed(previous, 2)}`;
     add(`${DIRECT} time / ${NUMPY_DIRECT} (direct), in alternation`, ratio(DIRECT, NUMPY_DIRECT), goal, (v) => previous === undefined || v <= previous * 1.05);
     add(`${GRAM} time / ${NUMPY_DIRECT} (direct), in alternation`, ratio(GRAM, NUMPY_DIRECT), "≤ 0.10", (v) => v <= 0.1);
     const gramRows = paired.rows.filter((r) => r.label.startsWith("gram wasm f64"));

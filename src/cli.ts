@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The command line: `twolayer train`, `twolayer predict` and `twolayer bench` [flags] (see src/cli/flags.ts for
-// every flag). Mistakes are one line on stderr and exit code 2; nothing here prints a stack trace
-// unless TWOLAYER_DEBUG is set.
+// The command line: `twolayer train`, `twolayer predict` and `twolayer bench` [flags] (see
+// src/cli/flags.ts for every flag), and `twolayer --version`. Mistakes are one line on stderr and
+// exit code 2; nothing here prints a stack trace unless TWOLAYER_DEBUG is set.
 import { parseArgs, type Args } from "./cli/args.js";
 import { benchCommand } from "./cli/bench-command.js";
 import { helpText } from "./cli/help.js";
@@ -10,13 +10,14 @@ import { say, stdoutFailure, watchStdio, writeStdout } from "./cli/stdio.js";
 import { predictCommand } from "./cli/predict-command.js";
 import { CLOSED_STDOUT_CODE, stdoutStop } from "./cli/stops.js";
 import { trainCommand } from "./cli/train-command.js";
+import { versionText } from "./cli/version.js";
 
 async function main(argv: string[]): Promise<number> {
   let args: Args | undefined;
   try {
     args = parseArgs(argv);
-    if (args.command === "help") {
-      await writeStdout(helpText(args.helpFor) + "\n");
+    if (args.command === "help" || args.command === "version") {
+      await writeStdout(`${args.command === "help" ? helpText(args.helpFor) : versionText()}\n`);
       const failure = stdoutFailure();
       if (failure === undefined) return 0;
       const stop = stdoutStop(failure);

@@ -1,3 +1,5 @@
+import { isDetached, typedArrayKind, typedArrayLength } from "./realm.js";
+
 /**
  * The one error class twolayer throws for anything a caller did wrong or asked for that cannot be had.
  * `code` is stable (safe to switch on); `message` names the argument, what it got and what it accepts.
@@ -32,6 +34,18 @@ export class TwoLayerError extends Error {
   }
 }
 
+/**
+ * The refusal of an array whose memory is gone: it reads as empty, so without this the message
+ * would say "got 0" of an array the caller knows holds numbers.
+ */
+export function detachedError(name: string, code: "INVALID_ARRAY" | "INVALID_OPTION" = "INVALID_ARRAY"): TwoLayerError {
+  return new TwoLayerError(
+    code,
+    `${name}${name.endsWith("s") ? "'" : "'s"} buffer is detached: it was transferred (postMessage, structuredClone) or is a view of a wasm memory that has grown since, so it holds nothing any more; pass one whose buffer is live (a copy made before the transfer, or a fresh view)`,
+    { option: name },
+  );
+}
+
 /** Shows a value the way a person would type it, for error messages (never throws, whatever the value). */
 export function describe(value: unknown): string {
   try {
@@ -49,9 +63,11 @@ function describeValue(value: unknown): string {
   if (value === null || value === undefined || typeof value !== "object") return String(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) {
-    const length = (value as unknown as { length?: number }).length;
-    const name = value.constructor?.name ?? "typed array";
-    return `${/^[AEIOU]/i.test(name) ? "an" : "a"} ${name}${length === undefined ? "" : ` of length ${length}`}`;
+    // The class and length the engine stores (a subclass may claim others); "a Uint8Array", "an Int32Array".
+    const kind = typedArrayKind(value);
+    const name = kind ?? "DataView";
+    const length = kind === undefined ? "" : ` of length ${typedArrayLength(value)}`;
+    return `${/^[AEIO]/.test(name) ? "an" : "a"} ${name}${length}${isDetached(value) ? " whose buffer is detached" : ""}`;
   }
   return `an object (${value.constructor?.name ?? "Object"})`;
 }

@@ -3,8 +3,8 @@
 // memory is reserved or wasm is called, into a checked config that carries everything below it needs.
 import type { WasmBuild, WasmSource } from "./builds/builds.js";
 import { BUILD_FILES } from "./builds/builds.js";
-import { describe, TwoLayerError } from "./errors.js";
-import { isBufferSource, isResponse, isUrl, isWasmModule } from "./realm.js";
+import { describe, detachedError, TwoLayerError } from "./errors.js";
+import { isBufferSource, isDetached, isResponse, isUrl, isWasmModule } from "./realm.js";
 import type { DType, FloatArray } from "./kernels.js";
 import type { Algorithm } from "./run-info.js";
 import { countOrAuto, integer, nonNegative, oneOf, optionalFunction, optionalSignal, readOptions, userArray } from "./validate.js";
@@ -308,6 +308,7 @@ export function initOptions(options: unknown): { simd: boolean | "auto"; fma: bo
     if (!accepted) {
       throw new TwoLayerError("INVALID_OPTION", `wasm.${build} must be a URL, bytes, a Response or a compiled WebAssembly.Module, got ${describe(source)}`, { option: `wasm.${build}` });
     }
+    if (isBufferSource(source) && isDetached(source)) throw detachedError(`wasm.${build}`, "INVALID_OPTION");
     // A promise of a build that is never loaded here (the scalar build where SIMD runs) would reject
     // unobserved, which ends a Node process: we observe it now; the load that awaits it sees the rejection.
     if (isThenable(source)) Promise.resolve(source).catch(() => {});

@@ -67,3 +67,49 @@ export function isOwnResponse(value: unknown): value is Response {
 export function isUrl(value: unknown): value is URL {
   return typeof value === "object" && value !== null && tag(value) === "[object URL]" && typeof (value as URL).href === "string";
 }
+
+// A typed array's own getters, called on the value: they read its internal slots, so they hold for
+// any realm's typed arrays and cannot be fooled by a subclass's `length` getter or an own
+// Symbol.toStringTag (which would make a BigInt64Array pass as floats, or a 3-element array claim 15).
+const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+const slot = (name: PropertyKey) => Object.getOwnPropertyDescriptor(typedArrayPrototype, name)!.get!;
+const kindSlot = slot(Symbol.toStringTag);
+const lengthSlot = slot("length");
+const bufferSlot = slot("buffer");
+const offsetSlot = slot("byteOffset");
+const dataViewBuffer = Object.getOwnPropertyDescriptor(DataView.prototype, "buffer")!.get!;
+
+/** A typed array's class as the engine made it ("Float64Array", "Uint8Array", …), any realm's; undefined for anything else. */
+export function typedArrayKind(value: unknown): string | undefined {
+  return ArrayBuffer.isView(value) ? (kindSlot.call(value) as string | undefined) : undefined; // undefined for a DataView
+}
+
+/** A typed array's element count as the engine stores it (0 once its buffer is detached). */
+export function typedArrayLength(value: ArrayBufferView): number {
+  return lengthSlot.call(value) as number;
+}
+
+/**
+ * Whether `value` (an ArrayBuffer, a typed array or a DataView) has lost its memory: a buffer
+ * transferred (postMessage, structuredClone's transfer), or a view of a wasm memory that has grown
+ * since. Such a buffer reads as empty; making a view of it is the one thing that throws.
+ */
+export function isDetached(value: unknown): boolean {
+  let buffer: unknown = value;
+  if (ArrayBuffer.isView(value)) buffer = typedArrayKind(value) === undefined ? dataViewBuffer.call(value) : bufferSlot.call(value);
+  if (!isArrayBuffer(buffer)) return false; // a SharedArrayBuffer is never detached
+  try {
+    new Uint8Array(buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The same elements as the typed array `value` (of any realm, of a subclass), through a view of this
+ * realm's own class made from its internal slots: no copy, and nothing a subclass overrides is read.
+ */
+export function ownView<T extends ArrayBufferView>(value: T, Class: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T): T {
+  return new Class(bufferSlot.call(value) as ArrayBufferLike, offsetSlot.call(value) as number, lengthSlot.call(value) as number);
+}

@@ -1,8 +1,9 @@
 // The checks every option is judged by (options.ts says which option gets which). Each failure is a
 // TwoLayerError naming the option, what it got and what it accepts (`option` and `expected` carry
 // the last two apart, so the command line can say them in its own words).
-import { describe, TwoLayerError } from "./errors.js";
+import { describe, detachedError, TwoLayerError } from "./errors.js";
 import { DTYPES, type DType, type FloatArray } from "./kernels.js";
+import { isDetached, typedArrayKind, typedArrayLength } from "./realm.js";
 
 /** A refusal of one option's value. */
 export function invalidOption(option: string, expected: string, got: unknown, meaning?: string): TwoLayerError {
@@ -133,18 +134,10 @@ export function optionalSignal(name: string, value: unknown): AbortSignal | unde
   return value as AbortSignal;
 }
 
-// The typed arrays' own getters, called on the value: they read its internal slots, so they hold for
-// any realm's typed arrays and cannot be fooled by an own Symbol.toStringTag or a `length` getter of
-// a subclass (which would make a BigInt64Array pass as floats, or a 3-element array claim 15).
-const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
-const typedArrayName = Object.getOwnPropertyDescriptor(typedArrayPrototype, Symbol.toStringTag)!.get!;
-const typedArrayLength = Object.getOwnPropertyDescriptor(typedArrayPrototype, "length")!.get!;
-
 /** Whether `value` is a Float64Array or Float32Array, of this realm or another (brand check, not instanceof). */
 function isFloatArray(value: unknown): boolean {
-  if (!ArrayBuffer.isView(value)) return false;
-  const name = typedArrayName.call(value); // undefined for a DataView
-  return name === "Float64Array" || name === "Float32Array";
+  const kind = typedArrayKind(value);
+  return kind === "Float64Array" || kind === "Float32Array";
 }
 
 /**
@@ -193,7 +186,8 @@ function copyUserArray(
     throw new TwoLayerError("INVALID_ARRAY", `${name} must be a Float64Array, Float32Array or array of numbers, got ${describe(value)}`, { option: name });
   }
   const source = value as ArrayLike<unknown>;
-  const length = typed ? (typedArrayLength.call(source) as number) : reading(`${name}.length`, () => source.length);
+  if (typed && isDetached(source)) throw detachedError(name);
+  const length = typed ? typedArrayLength(source as FloatArray) : reading(`${name}.length`, () => source.length);
   const problem = lengthProblem(length);
   if (problem !== undefined) throw new TwoLayerError("INVALID_ARRAY", problem, { option: name });
   const copy = allocate(name, dtype, length);

@@ -1,7 +1,7 @@
 // A network's weights as files numpy and PyTorch read: saving w1 and w2 as an .npz (np.savez's
 // layout) or a .safetensors file, and reading such a file back for `TwoLayerNet.create({ weights })`.
 // The files themselves are read and written by src/files/; here we say what a weights file must hold.
-import { describe, TwoLayerError } from "./errors.js";
+import { describe, detachedError, TwoLayerError } from "./errors.js";
 import { fileBytes } from "./files/check-array.js";
 import { detectFormat } from "./files/detect.js";
 import type { ElementType } from "./files/elements.js";
@@ -11,6 +11,7 @@ import { readSafetensorsStored } from "./files/safetensors-read.js";
 import { writeSafetensors } from "./files/safetensors-write.js";
 import type { NdArray } from "./files/types.js";
 import { DTYPES, type DType, type FloatArray } from "./kernels.js";
+import { isDetached } from "./realm.js";
 import { oneOf } from "./validate.js";
 
 /** The formats `net.saveWeights` writes and `create({ weights })` reads. */
@@ -57,6 +58,7 @@ export function writeWeights(w1: FloatArray, w2: FloatArray, dIn: number, hidden
  * INVALID_OPTION; anything wrong with the file is INVALID_FILE naming its part.
  */
 export function readWeights(value: unknown): WeightsFile {
+  if (isDetached(value)) throw detachedError("weights", "INVALID_OPTION");
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(fileBytes(value, "weights")); // a copy: the caller's bytes are read once

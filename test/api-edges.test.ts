@@ -1,7 +1,8 @@
 // Holes an adversarial probe of the library API found: each input here once gave a silent wrong
 // result or ended the process, and must now give the plain result or a TwoLayerError.
 import { describe, expect, it } from "vitest";
-import { init, TwoLayerError, TwoLayerNet } from "../src/index.js";
+import { runInNewContext } from "node:vm";
+import { init, readArrays, TwoLayerError, TwoLayerNet, writeCsv, writeNpy, writeNpz, writeSafetensors } from "../src/index.js";
 
 const SIZES = { n: 3, dIn: 5, hidden: 4, dOut: 2 };
 
@@ -73,5 +74,94 @@ describe("init", () => {
     } finally {
       process.off("unhandledRejection", listener);
     }
+  });
+});
+
+/** `array` after its buffer was transferred away: it reads as empty from then on. */
+function detached<T extends Uint8Array | Float64Array>(array: T): T {
+  structuredClone(array.buffer, { transfer: [array.buffer as ArrayBuffer] });
+  return array;
+}
+
+async function refusal(promise: Promise<unknown> | (() => unknown)): Promise<TwoLayerError> {
+  const error = await (typeof promise === "function" ? Promise.resolve().then(promise) : promise).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TwoLayerError);
+  return error as TwoLayerError;
+}
+
+describe("an array whose buffer is detached is named so, not taken for an empty one", () => {
+  it("x, predict's x, weights and a wasm build's bytes say detached", async () => {
+    const x = await refusal(TwoLayerNet.create({ ...SIZES, x: detached(new Float64Array(15)) }));
+    expect(x).toMatchObject({ code: "INVALID_ARRAY", option: "x" });
+    expect(x.message).toMatch(/^x's buffer is detached: .*pass one whose buffer is live/);
+    for (const weights of [detached(new Uint8Array(8)), detached(new Uint8Array(8)).buffer]) {
+      const error = await refusal(TwoLayerNet.create({ weights }));
+      expect(error).toMatchObject({ code: "INVALID_OPTION", option: "weights" });
+      expect(error.message).toMatch(/^weights' buffer is detached/);
+    }
+    const wasm = await refusal(init({ wasm: { simd: detached(new Uint8Array(8)) } }));
+    expect(wasm).toMatchObject({ code: "INVALID_OPTION", option: "wasm.simd" });
+    const net = await TwoLayerNet.create(SIZES);
+    try {
+      expect((await refusal(() => net.predict(detached(new Float64Array(5))))).message).toMatch(/^x's buffer is detached/);
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it("the readers and writers say detached, even for a shape of no elements (once a raw TypeError)", async () => {
+    expect((await refusal(() => readArrays(detached(new Uint8Array(8))))).message).toMatch(/^readArrays' buffer is detached/);
+    const data = detached(new Float64Array(3));
+    for (const write of [() => writeNpy({ data, shape: [0] }), () => writeCsv({ data, shape: [1, 0] }), () => writeNpz({ a: { data, shape: [0] } })]) {
+      const error = await refusal(write);
+      expect(error.code).toBe("INVALID_ARRAY");
+      expect(error.message).toMatch(/data's buffer is detached/);
+    }
+    // Where a detached array appears in another message, it is described as one.
+    expect((await refusal(() => writeNpy({ data: detached(new Uint8Array(4)) as never, shape: [0] }))).message).toMatch(
+      /must be a Float64Array or Float32Array, got a Uint8Array of length 0 whose buffer is detached$/,
+    );
+  });
+});
+
+describe("the writers read a typed array by its internal slots, as create does", () => {
+  class Lying extends Float64Array {
+    override get length(): number {
+      return 15;
+    }
+  }
+
+  it("a Float64Array whose length getter lies is refused for its real length, and written as what it holds (once a corrupt file)", async () => {
+    const lying = new Lying([1, 2, 3]);
+    for (const write of [
+      () => writeNpy({ data: lying, shape: [15] }),
+      () => writeSafetensors({ a: { data: lying, shape: [15] } }),
+      () => writeCsv({ data: lying, shape: [5, 3] }),
+    ]) {
+      const error = await refusal(write);
+      expect(error.code).toBe("INVALID_ARRAY");
+      expect(error.message).toMatch(/holds 15 elements but .*data has 3$/);
+    }
+    for (const bytes of [writeNpy({ data: lying, shape: [3] }), writeSafetensors({ a: { data: lying, shape: [3] } })]) {
+      const [array] = Object.values(await readArrays(bytes));
+      expect(array).toEqual({ data: new Float64Array([1, 2, 3]), shape: [3] });
+    }
+  });
+
+  it("another realm's Float64Array is written (once refused as not a Float64Array)", async () => {
+    const data = runInNewContext("new Float64Array([1.5, -2, 3])") as Float64Array;
+    expect(Object.values(await readArrays(writeNpy({ data, shape: [3] })))).toEqual([{ data: new Float64Array([1.5, -2, 3]), shape: [3] }]);
+  });
+
+  it("a shape whose entries are getters is read once: what is checked is what is written", async () => {
+    let reads = 0;
+    const shape = [3];
+    Object.defineProperty(shape, 0, { get: () => (reads++ === 0 ? 3 : 15), enumerable: true });
+    const [array] = Object.values(await readArrays(writeNpy({ data: new Float64Array([1, 2, 3]), shape })));
+    expect(array.shape).toEqual([3]);
+    expect(reads).toBe(1);
   });
 });

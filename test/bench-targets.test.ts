@@ -71,6 +71,11 @@ describe("bench targets", () => {
     expect(previousDirectRatio(file("main.json", { runs }))).toBe(2.5);
     expect(previousDirectRatio(file("older.json", { runs: [{ label: DIRECT, median: 1.1 }, { backend: "numpy", dtype: "f64", threads: 1, median: 0.5 }] }))).toBeCloseTo(2.2, 12);
     expect(previousDirectRatio(join(dir, "none.json"))).toBeUndefined();
+    // Only a run on the same CPU is compared with; a file that names none is taken as it is.
+    const xeon = file("xeon.json", { machine: { cpu: "Intel(R) Xeon(R) Processor" }, runs });
+    expect(previousDirectRatio(xeon, "Intel(R) Xeon(R) Processor")).toBe(2.5);
+    expect(previousDirectRatio(xeon, "AMD EPYC")).toBeUndefined();
+    expect(previousDirectRatio(file("main.json", { runs }), "AMD EPYC")).toBe(2.5);
   });
 
   it("pair each round's runs: the ratio of the medians, and the rounds' own ratios' median and range", () => {

@@ -55,6 +55,16 @@ describe("twolayer train", () => {
     expect(status).toBe(0);
     expect(stdout).toContain("Usage: twolayer train");
     expect(run("train", "--help").stdout).toContain("--d-in");
+    const predict = run("help", "predict");
+    expect(predict.status).toBe(0);
+    expect(predict.stdout).toMatch(/^Usage: twolayer predict/);
+    expect(predict.stdout).not.toContain("Usage: twolayer train");
+  });
+
+  it("--version, -v and version print the package's name and version, and exit 0", () => {
+    const { name, version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    for (const arg of ["--version", "-v", "version"]) expect(run(arg)).toMatchObject({ status: 0, stdout: `${name} ${version}\n`, stderr: "" });
+    expect(run("--version", "train")).toMatchObject({ status: 2, stdout: "", stderr: 'twolayer: unexpected argument "train": twolayer --version takes none\n' });
   });
 
   const BAD: [string[], RegExp][] = [

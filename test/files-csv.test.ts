@@ -104,7 +104,9 @@ describe("readCsv refuses what is not a table of numbers, naming line and column
   });
   it("bytes that are not UTF-8", () => invalid(Uint8Array.of(0x31, 0xff, 0x0a), "csv", "not valid UTF-8"));
   it("what is not text or bytes, with INVALID_ARRAY", () => {
-    expect(() => readCsv(42 as never)).toThrow(expect.objectContaining({ code: "INVALID_ARRAY" }));
+    expect(() => readCsv(42 as never)).toThrow(
+      expect.objectContaining({ code: "INVALID_ARRAY", message: "readCsv takes the file's text as a string, or its bytes as a Uint8Array or ArrayBuffer, got 42" }),
+    );
   });
 });
 

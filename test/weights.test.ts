@@ -48,14 +48,14 @@ describe("saveWeights then create({ weights }) gives the same bits", () => {
     expect(files.size).toBe(1);
   });
 
-  it("readArrays takes the same bytes, refuses a spoofed Uint8Array and reads a detached buffer as empty", async () => {
+  it("readArrays takes the same bytes, refuses a spoofed Uint8Array and says a buffer is detached", async () => {
     const net = await trainedSmall();
     const bytes = net.saveWeights();
     expect(Object.keys(await readArrays(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)))).toEqual(["w1", "w2"]);
     await expectError(readArrays({ [Symbol.toStringTag]: "Uint8Array", length: 0 } as never), "INVALID_ARRAY", "takes the file's bytes as a Uint8Array or ArrayBuffer");
     const detached = new ArrayBuffer(8);
     structuredClone(detached, { transfer: [detached] });
-    await expectError(readArrays(detached), "INVALID_FILE", "the file is empty");
+    await expectError(readArrays(detached), "INVALID_ARRAY", "readArrays' buffer is detached");
     net.dispose();
   });
 
@@ -183,14 +183,15 @@ describe("weights work with every other option", () => {
     net.dispose();
   });
 
-  it("what is not a file's bytes is INVALID_OPTION; a detached or empty buffer is an empty file", async () => {
+  it("what is not a file's bytes is INVALID_OPTION, and so is a detached buffer, saying so; an empty one is an empty file", async () => {
     const spoof = { [Symbol.toStringTag]: "Uint8Array", length: 4, 0: 0x50 };
     for (const value of ["w.npz", 42, null, true, [0x50, 0x4b], new Float64Array(4), new DataView(new ArrayBuffer(4)), {}, spoof, new Map()]) {
       await expectError(TwoLayerNet.create({ weights: value as never }), "INVALID_OPTION", "weights must be the bytes of an .npz or .safetensors file");
     }
     const detached = new ArrayBuffer(16);
     structuredClone(detached, { transfer: [detached] });
-    for (const empty of [detached, new ArrayBuffer(0), new Uint8Array(0)]) {
+    await expectError(TwoLayerNet.create({ weights: detached }), "INVALID_OPTION", "weights' buffer is detached");
+    for (const empty of [new ArrayBuffer(0), new Uint8Array(0)]) {
       await expectError(TwoLayerNet.create({ weights: empty }), "INVALID_FILE", "weights", "the file is empty");
     }
   });

@@ -8,8 +8,8 @@ import { quote, UsageError } from "./usage.js";
 export { UsageError } from "./usage.js";
 
 export interface Args {
-  /** `"train"`, `"predict"`, `"bench"`, or `"help"` for --help (with `helpFor`, the command it was given to). */
-  readonly command: Command | "help";
+  /** `"train"`, `"predict"`, `"bench"`, `"help"` for --help (with `helpFor`, the command it was given to), or `"version"`. */
+  readonly command: Command | "help" | "version";
   /** For `"help"`: the command whose help was asked for, if one was named. */
   readonly helpFor?: Command;
   /** Each value flag given, by name, with its text as typed. */
@@ -37,15 +37,19 @@ function unexpected(arg: string, afterDashes: boolean, command: Command): UsageE
   return new UsageError(`unexpected argument ${quote(arg)}: options start with --${single ? `; did you mean -${arg}?` : ""} (see --help)`);
 }
 
-function commandOf(command: string | undefined): Command | "help" {
+/** The commands in words: "'train', 'predict' and 'bench'". */
+const commandList = () => `${COMMANDS.slice(0, -1).map((c) => `'${c}'`).join(", ")} and '${COMMANDS[COMMANDS.length - 1]}'`;
+
+function commandOf(command: string | undefined): Command | "help" | "version" {
   if (command === "--help" || command === "-h" || command === "help") return "help";
+  if (command === "--version" || command === "-v" || command === "version") return "version";
   if (COMMANDS.includes(command as Command)) return command as Command;
   if (command === undefined) throw new UsageError("missing command: try 'twolayer train' (or --help)");
   // A typo of a command is named, case aside: a few edits away ("Predict", "predcit"), or its letters reordered ("trian").
   const typed = command.toLowerCase();
   const letters = (word: string) => [...word].sort().join("");
   const guess = typed.length > LONGEST_TYPO ? undefined : (closest(typed, COMMANDS) ?? COMMANDS.find((c) => letters(c) === letters(typed)));
-  throw new UsageError(`unknown command ${quote(command)}${guess ? ` (did you mean '${guess}'?)` : ""}: the commands are 'train', 'predict' and 'bench' (see --help)`);
+  throw new UsageError(`unknown command ${quote(command)}${guess ? ` (did you mean '${guess}'?)` : ""}: the commands are ${commandList()} (see --help)`);
 }
 
 /** Splits argv (without node and the script) into the command and its flags. */
@@ -54,7 +58,12 @@ export function parseArgs(argv: readonly string[]): Args {
   const switches = new Set<string>();
   const [first, ...rest] = argv;
   const command = commandOf(first);
-  if (command === "help") return { command: "help", given, switches };
+  // `twolayer help predict` is predict's help.
+  if (command === "help") return COMMANDS.includes(rest[0] as Command) ? { command, helpFor: rest[0] as Command, given, switches } : { command, given, switches };
+  if (command === "version") {
+    if (rest.length > 0) throw new UsageError(`unexpected argument ${quote(rest[0])}: twolayer ${first} takes none`);
+    return { command, given, switches };
+  }
   const once = (name: string, text?: string) => {
     if (name === "help") return;
     const before = given.get(name);

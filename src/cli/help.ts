@@ -62,5 +62,5 @@ export function helpText(command?: Command): string {
   if (command === "train") return TRAIN();
   if (command === "predict") return PREDICT();
   if (command === "bench") return BENCH();
-  return `${TRAIN()}\n\n${PREDICT()}\n\n${BENCH()}`;
+  return `${TRAIN()}\n\n${PREDICT()}\n\n${BENCH()}\n\ntwolayer help COMMAND (or COMMAND --help) shows one command's help; twolayer --version (or -v) prints the version.`;
 }

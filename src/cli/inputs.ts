@@ -7,7 +7,7 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs"
 import { extname } from "node:path";
 import { TwoLayerError } from "../errors.js";
 import { readArrays } from "../files/detect.js";
-import { readCsv } from "../files/csv-read.js";
+import { HEADER_HINT, readCsv } from "../files/csv-read.js";
 import type { NdArray } from "../files/types.js";
 import { readWeights, type WeightsFile } from "../weights.js";
 import type { Args } from "./args.js";
@@ -82,7 +82,7 @@ function readBytes(name: string, path: string): Uint8Array {
  * line has no header option (a first line is column names when none of its fields is a number).
  */
 const CSV_HINTS: readonly [string, string][] = [
-  ["(pass header: true or false)", "(a first line of column names may hold no number: fix the field, or make the line all names or all numbers)"],
+  [HEADER_HINT, "(a first line of column names may hold no number: fix the field, or make the line all names or all numbers)"],
 ];
 
 /**

@@ -1,35 +1,56 @@
-import { describe, TwoLayerError } from "../errors.js";
+import { describe, detachedError, TwoLayerError } from "../errors.js";
+import { isArrayBuffer, isDetached, ownView, typedArrayKind, typedArrayLength } from "../realm.js";
 import type { NdArray, NdArrays } from "./types.js";
 
 // The writers check what they are given here, before any byte is written.
 
-/** Checks that `array` is `{ data: Float64Array | Float32Array, shape }` with shape's product equal to data.length. */
+/**
+ * Checks that `array` is `{ data: Float64Array | Float32Array, shape }` with shape's product equal to
+ * data.length, and returns what the writer then reads: `data` as a view of this realm's class over
+ * the same memory (any realm's typed arrays are taken; a subclass's own `length` is not believed) and
+ * a copy of `shape`, each of its entries read once.
+ */
 export function checkArray(array: unknown, name: string): NdArray {
   if (typeof array !== "object" || array === null) {
     throw new TwoLayerError("INVALID_ARRAY", `${name} must be { data, shape }, got ${describe(array)}`);
   }
   const { data, shape } = array as { data?: unknown; shape?: unknown };
-  if (!(data instanceof Float64Array) && !(data instanceof Float32Array)) {
+  const kind = typedArrayKind(data);
+  if (kind !== "Float64Array" && kind !== "Float32Array") {
     throw new TwoLayerError("INVALID_ARRAY", `${name}.data must be a Float64Array or Float32Array, got ${describe(data)}`);
   }
+  if (isDetached(data)) throw detachedError(`${name}.data`);
   if (!Array.isArray(shape)) {
     throw new TwoLayerError("INVALID_ARRAY", `${name}.shape must be an array of sizes, got ${describe(shape)}`);
   }
-  let count = 1;
-  for (let i = 0; i < shape.length; i++) {
-    const size = shape[i];
-    if (!Number.isSafeInteger(size) || size < 0) {
+  const sizes = readSizes(shape, name);
+  const length = typedArrayLength(data as ArrayBufferView);
+  const count = sizes.reduce((product, size) => product * size, 1);
+  if (count !== length) {
+    throw new TwoLayerError("INVALID_ARRAY", `${name}.shape [${sizes.join(", ")}] holds ${count} elements but ${name}.data has ${length}`);
+  }
+  return { data: kind === "Float64Array" ? ownView(data as Float64Array, Float64Array) : ownView(data as Float32Array, Float32Array), shape: sizes };
+}
+
+/** A shape's sizes, each read once (an entry may be a getter), each an integer ≥ 0. */
+function readSizes(shape: unknown[], name: string): number[] {
+  const sizes: number[] = [];
+  const read = <T>(what: string, get: () => T): T => {
+    try {
+      return get();
+    } catch (cause) {
+      throw new TwoLayerError("INVALID_ARRAY", `reading ${name}.${what} threw: ${cause instanceof Error ? cause.message : describe(cause)}`, { cause });
+    }
+  };
+  const count = read("shape.length", () => shape.length);
+  for (let i = 0; i < count; i++) {
+    const size = read(`shape[${i}]`, () => shape[i]);
+    if (!Number.isSafeInteger(size) || (size as number) < 0) {
       throw new TwoLayerError("INVALID_ARRAY", `${name}.shape[${i}] must be an integer ≥ 0, got ${describe(size)}`);
     }
-    count *= size;
+    sizes.push(size as number);
   }
-  if (count !== data.length) {
-    throw new TwoLayerError(
-      "INVALID_ARRAY",
-      `${name}.shape [${shape.join(", ")}] holds ${count} elements but ${name}.data has ${data.length}`,
-    );
-  }
-  return { data, shape: shape.slice() };
+  return sizes;
 }
 
 /** Checks a name → array record (it may be empty) and every array in it; returns [name, array] pairs. */
@@ -44,21 +65,13 @@ export function checkArrays(arrays: unknown, what: string): [string, NdArray][] 
   });
 }
 
-// Brand checks that look at internal slots, so they hold for bytes made in another realm (an
-// iframe, node:vm) and cannot be fooled by an object's own Symbol.toStringTag.
-const typedArrayName = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get!;
-const arrayBufferLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength")!.get!;
-
-/** The bytes of a file argument: a Uint8Array (Node's Buffer is one) or an ArrayBuffer (a detached one is empty). */
-export function fileBytes(bytes: unknown, what: string): Uint8Array {
-  if (ArrayBuffer.isView(bytes) && typedArrayName.call(bytes) === "Uint8Array") return bytes as Uint8Array;
-  let length: number | undefined;
-  try {
-    length = arrayBufferLength.call(bytes) as number; // throws for anything but an ArrayBuffer
-  } catch {
-    length = undefined;
-  }
-  // A detached ArrayBuffer has length 0, and new Uint8Array(detached) would throw a TypeError.
-  if (length !== undefined) return length === 0 ? new Uint8Array(0) : new Uint8Array(bytes as ArrayBuffer);
-  throw new TwoLayerError("INVALID_ARRAY", `${what} takes the file's bytes as a Uint8Array or ArrayBuffer, got ${describe(bytes)}`);
+/**
+ * The bytes of a file argument: a Uint8Array (Node's Buffer is one) or an ArrayBuffer, of any realm,
+ * as a Uint8Array of this realm over the same memory (a subclass's own `length` is not believed).
+ */
+export function fileBytes(bytes: unknown, what: string, takes = "the file's bytes as a Uint8Array or ArrayBuffer"): Uint8Array {
+  if (isDetached(bytes)) throw detachedError(what);
+  if (typedArrayKind(bytes) === "Uint8Array") return ownView(bytes as Uint8Array, Uint8Array);
+  if (isArrayBuffer(bytes)) return new Uint8Array(bytes);
+  throw new TwoLayerError("INVALID_ARRAY", `${what} takes ${takes}, got ${describe(bytes)}`);
 }

@@ -19,6 +19,9 @@ import { fileBytes } from "./check-array.js";
 // and backtracked through every split of a long field that is not a number: quadratic time).
 const NUMBER = /^[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)$/i;
 
+/** readCsv's advice on a first line that mixes names and numbers (the command line, which has no header option, swaps it for its own). */
+export const HEADER_HINT = "(pass header: true or false)";
+
 /** Options of `readCsv`. */
 export interface CsvOptions {
   /** Whether the first line holds column names: `"auto"` (default; see `readCsv`), `true`, `false`. */
@@ -68,7 +71,7 @@ export function readCsv(input: string | Uint8Array | ArrayBuffer, options: CsvOp
     text = input;
   } else {
     try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(fileBytes(input, "readCsv"));
+      text = new TextDecoder("utf-8", { fatal: true }).decode(fileBytes(input, "readCsv", "the file's text as a string, or its bytes as a Uint8Array or ArrayBuffer"));
     } catch (cause) {
       if ((cause as { code?: string }).code === "INVALID_ARRAY") throw cause;
       throw invalidFile("csv", "is not valid UTF-8 text", cause);
@@ -96,7 +99,7 @@ export function readCsv(input: string | Uint8Array | ArrayBuffer, options: CsvOp
       const isHeader = header === "auto" ? numeric === 0 : header;
       if (header === "auto" && numeric !== 0 && numeric !== fields.length) {
         const bad = fields.findIndex((f) => !NUMBER.test(f));
-        throw invalidFile(`csv line ${lineNo}, column ${bad + 1}`, `${shownField(fields[bad])} is not a number, yet other fields of the first line are: is it a header or data? (pass header: true or false)`);
+        throw invalidFile(`csv line ${lineNo}, column ${bad + 1}`, `${shownField(fields[bad])} is not a number, yet other fields of the first line are: is it a header or data? ${HEADER_HINT}`);
       }
       width = fields.length;
       widthLine = lineNo;

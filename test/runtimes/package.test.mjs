@@ -108,6 +108,11 @@ describe("the tarball", () => {
     BUILDS.forEach((b, i) => assert.ok(resolved[i].endsWith(`/node_modules/twolayer/build/twolayer.${b}.wasm`), `${b}: ${resolved[i]}`));
   });
 
+  test("the installed command (node_modules/.bin/twolayer) runs and names the installed version", async () => {
+    const { stdout } = await runOk(join(app, "node_modules", ".bin", "twolayer"), ["--version"], { cwd: app });
+    assert.equal(stdout, `twolayer ${pkg.version}\n`);
+  });
+
   test("publint --strict finds nothing", async () => {
     const { stdout } = await runOk(bin("publint"), ["run", tarball, "--strict"], { cwd: work });
     assert.match(stdout, /All good!/);
