@@ -49,12 +49,12 @@ function isPlainObject(value: object): boolean {
   return proto === null || (Object.getPrototypeOf(proto) === null && Object.prototype.toString.call(value) === "[object Object]");
 }
 
-/** Runs `read`, turning anything it throws (a getter's or a proxy's own error) into INVALID_OPTION. */
-function reading<T>(what: string, read: () => T): T {
+/** Runs `read`, turning anything it throws (a getter's or a proxy's own error) into a TwoLayerError (INVALID_OPTION unless told). */
+export function reading<T>(what: string, read: () => T, code: "INVALID_OPTION" | "INVALID_ARRAY" = "INVALID_OPTION"): T {
   try {
     return read();
   } catch (cause) {
-    throw new TwoLayerError("INVALID_OPTION", `reading ${what} threw: ${cause instanceof Error ? cause.message : describe(cause)}`, { cause });
+    throw new TwoLayerError(code, `reading ${what} threw: ${cause instanceof Error ? cause.message : describe(cause)}`, { cause });
   }
 }
 

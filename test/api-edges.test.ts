@@ -2,7 +2,7 @@
 // result or ended the process, and must now give the plain result or a TwoLayerError.
 import { describe, expect, it } from "vitest";
 import { runInNewContext } from "node:vm";
-import { init, readArrays, TwoLayerError, TwoLayerNet, writeCsv, writeNpy, writeNpz, writeSafetensors } from "../src/index.js";
+import { init, readArrays, readCsv, TwoLayerError, TwoLayerNet, writeCsv, writeNpy, writeNpz, writeSafetensors } from "../src/index.js";
 
 const SIZES = { n: 3, dIn: 5, hidden: 4, dOut: 2 };
 
@@ -163,5 +163,36 @@ describe("the writers read a typed array by its internal slots, as create does",
     const [array] = Object.values(await readArrays(writeNpy({ data: new Float64Array([1, 2, 3]), shape })));
     expect(array.shape).toEqual([3]);
     expect(reads).toBe(1);
+  });
+});
+
+describe("the file functions read what they are given as the rest of the API does", () => {
+  it("a revoked proxy or a throwing getter anywhere in a writer's argument is INVALID_ARRAY, not a raw TypeError", async () => {
+    const revoked = <T extends object>(target: T): T => {
+      const { proxy, revoke } = Proxy.revocable(target, {});
+      revoke();
+      return proxy;
+    };
+    const data = new Float64Array(3);
+    for (const write of [
+      () => writeNpz(revoked({})),
+      () => writeSafetensors(revoked([]) as never),
+      () => writeNpy(revoked({}) as never),
+      () => writeNpy({ data, shape: revoked([]) }),
+      () => writeCsv({ data, get shape(): number[] { throw new Error("no shape"); } }),
+      () => writeNpz({ get a(): never { throw new Error("no a"); } }),
+    ]) {
+      const error = await refusal(write);
+      expect(error.code).toBe("INVALID_ARRAY");
+      expect(error.message).toMatch(/^reading .* threw: /);
+    }
+  });
+
+  it("readCsv's and readArrays' options are checked: a misspelt one is UNKNOWN_OPTION (once silently ignored)", async () => {
+    expect((await refusal(() => readCsv("a\n1\n", { heder: false } as never))).message).toBe('readCsv has no option "heder"; did you mean "header"? (options: header)');
+    const npy = writeNpy({ data: new Float64Array(1), shape: [1] });
+    expect(await refusal(readArrays(npy, { nmae: "w.npy" } as never))).toMatchObject({ code: "UNKNOWN_OPTION" });
+    expect(await refusal(readArrays(npy, { name: 5 } as never))).toMatchObject({ code: "INVALID_OPTION", message: "readArrays: name must be a string (a file name), got 5" });
+    expect(await refusal(() => readCsv("1\n", null as never))).toMatchObject({ code: "INVALID_OPTION" });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, detachedError, TwoLayerError } from "../errors.js";
 import { isArrayBuffer, isDetached, ownView, typedArrayKind, typedArrayLength } from "../realm.js";
+import { reading } from "../validate.js";
 import type { NdArray, NdArrays } from "./types.js";
 
 // The writers check what they are given here, before any byte is written.
@@ -14,16 +15,17 @@ export function checkArray(array: unknown, name: string): NdArray {
   if (typeof array !== "object" || array === null) {
     throw new TwoLayerError("INVALID_ARRAY", `${name} must be { data, shape }, got ${describe(array)}`);
   }
-  const { data, shape } = array as { data?: unknown; shape?: unknown };
+  const data = reading(`${name}.data`, () => (array as { data?: unknown }).data, "INVALID_ARRAY");
+  const shape = reading(`${name}.shape`, () => (array as { shape?: unknown }).shape, "INVALID_ARRAY");
   const kind = typedArrayKind(data);
   if (kind !== "Float64Array" && kind !== "Float32Array") {
     throw new TwoLayerError("INVALID_ARRAY", `${name}.data must be a Float64Array or Float32Array, got ${describe(data)}`);
   }
   if (isDetached(data)) throw detachedError(`${name}.data`);
-  if (!Array.isArray(shape)) {
+  if (!reading(`${name}.shape`, () => Array.isArray(shape), "INVALID_ARRAY")) {
     throw new TwoLayerError("INVALID_ARRAY", `${name}.shape must be an array of sizes, got ${describe(shape)}`);
   }
-  const sizes = readSizes(shape, name);
+  const sizes = readSizes(shape as unknown[], name);
   const length = typedArrayLength(data as ArrayBufferView);
   const count = sizes.reduce((product, size) => product * size, 1);
   if (count !== length) {
@@ -35,16 +37,9 @@ export function checkArray(array: unknown, name: string): NdArray {
 /** A shape's sizes, each read once (an entry may be a getter), each an integer ≥ 0. */
 function readSizes(shape: unknown[], name: string): number[] {
   const sizes: number[] = [];
-  const read = <T>(what: string, get: () => T): T => {
-    try {
-      return get();
-    } catch (cause) {
-      throw new TwoLayerError("INVALID_ARRAY", `reading ${name}.${what} threw: ${cause instanceof Error ? cause.message : describe(cause)}`, { cause });
-    }
-  };
-  const count = read("shape.length", () => shape.length);
+  const count = reading(`${name}.shape.length`, () => shape.length, "INVALID_ARRAY");
   for (let i = 0; i < count; i++) {
-    const size = read(`shape[${i}]`, () => shape[i]);
+    const size = reading(`${name}.shape[${i}]`, () => shape[i], "INVALID_ARRAY");
     if (!Number.isSafeInteger(size) || (size as number) < 0) {
       throw new TwoLayerError("INVALID_ARRAY", `${name}.shape[${i}] must be an integer ≥ 0, got ${describe(size)}`);
     }
@@ -55,10 +50,10 @@ function readSizes(shape: unknown[], name: string): number[] {
 
 /** Checks a name → array record (it may be empty) and every array in it; returns [name, array] pairs. */
 export function checkArrays(arrays: unknown, what: string): [string, NdArray][] {
-  if (typeof arrays !== "object" || arrays === null || Array.isArray(arrays) || ArrayBuffer.isView(arrays)) {
+  if (typeof arrays !== "object" || arrays === null || reading(what, () => Array.isArray(arrays), "INVALID_ARRAY") || ArrayBuffer.isView(arrays)) {
     throw new TwoLayerError("INVALID_ARRAY", `${what} takes an object of named arrays ({ w1: { data, shape } }), got ${describe(arrays)}`);
   }
-  return Object.entries(arrays as NdArrays).map(([name, array]) => {
+  return reading(what, () => Object.entries(arrays as NdArrays), "INVALID_ARRAY").map(([name, array]) => {
     // A lone surrogate has no UTF-8 form: the name would silently change in the file.
     if (/\p{Surrogate}/u.test(name)) throw new TwoLayerError("INVALID_ARRAY", `${what}: the name ${JSON.stringify(name)} is not valid Unicode`);
     return [name, checkArray(array, JSON.stringify(name))];

@@ -1,5 +1,6 @@
 import { describe, TwoLayerError } from "../errors.js";
 import { invalidFile, quoted } from "./invalid.js";
+import { readOptions } from "../validate.js";
 import { fileBytes } from "./check-array.js";
 
 // CSV for data: numbers separated by commas, one row per line (LF or CRLF), every row as long as the
@@ -78,7 +79,7 @@ export function readCsv(input: string | Uint8Array | ArrayBuffer, options: CsvOp
     }
   }
   if (text.startsWith("\ufeff")) text = text.slice(1); // a byte-order mark, as Excel writes
-  const header = options?.header ?? "auto";
+  const header = readOptions(options, "readCsv", ["header"]).header ?? "auto";
   if (header !== true && header !== false && header !== "auto") {
     throw new TwoLayerError("INVALID_OPTION", `readCsv: header must be true, false or "auto", got ${describe(header)}`);
   }

@@ -1,4 +1,5 @@
-import { TwoLayerError } from "../errors.js";
+import { describe, TwoLayerError } from "../errors.js";
+import { readOptions } from "../validate.js";
 import { fileBytes } from "./check-array.js";
 import { firstBytes, invalidFile } from "./invalid.js";
 import { readNpy } from "./npy-read.js";
@@ -36,6 +37,8 @@ export function detectFormat(bytes: Uint8Array): ArrayFileFormat | undefined {
  * of the file and the problem; CSV is read by `readCsv`, not here.
  */
 export async function readArrays(bytes: Uint8Array | ArrayBuffer, options: { name?: string } = {}): Promise<NdArrays> {
+  const { name } = readOptions(options, "readArrays", ["name"]);
+  if (name !== undefined && typeof name !== "string") throw new TwoLayerError("INVALID_OPTION", `readArrays: name must be a string (a file name), got ${describe(name)}`);
   const file = fileBytes(bytes, "readArrays");
   try {
     const format = detectFormat(file);
@@ -48,7 +51,7 @@ export async function readArrays(bytes: Uint8Array | ArrayBuffer, options: { nam
       `is not an .npy, .npz or .safetensors file: it starts with ${firstBytes(file)}` + (text ? " (text: for CSV use readCsv)" : ""),
     );
   } catch (error) {
-    if (options.name === undefined || !(error instanceof TwoLayerError) || error.code !== "INVALID_FILE") throw error;
-    throw new TwoLayerError("INVALID_FILE", `${options.name}: ${error.message}`, { cause: error });
+    if (name === undefined || !(error instanceof TwoLayerError) || error.code !== "INVALID_FILE") throw error;
+    throw new TwoLayerError("INVALID_FILE", `${name}: ${error.message}`, { cause: error });
   }
 }
