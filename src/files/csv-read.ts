@@ -67,6 +67,10 @@ const unquote = (name: string) => (name.length >= 2 && name.startsWith('"') && n
  * separated by commas only; a tab- or semicolon-separated file is refused with a message saying so.
  */
 export function readCsv(input: string | Uint8Array | ArrayBuffer, options: CsvOptions = {}): CsvTable {
+  const header = readOptions(options, "readCsv", ["header"]).header ?? "auto";
+  if (header !== true && header !== false && header !== "auto") {
+    throw new TwoLayerError("INVALID_OPTION", `readCsv: header must be true, false or "auto", got ${describe(header)}`);
+  }
   let text: string;
   if (typeof input === "string") {
     text = input;
@@ -79,10 +83,6 @@ export function readCsv(input: string | Uint8Array | ArrayBuffer, options: CsvOp
     }
   }
   if (text.startsWith("\ufeff")) text = text.slice(1); // a byte-order mark, as Excel writes
-  const header = readOptions(options, "readCsv", ["header"]).header ?? "auto";
-  if (header !== true && header !== false && header !== "auto") {
-    throw new TwoLayerError("INVALID_OPTION", `readCsv: header must be true, false or "auto", got ${describe(header)}`);
-  }
   const lines = text.split("\n");
   let columns: string[] | undefined;
   let width = -1;
