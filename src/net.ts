@@ -28,7 +28,7 @@ import { drawData, reserveNetwork } from "./open-network.js";
 import { FORWARD_BACKWARD, PROGRAM, UPDATE } from "./program.js";
 import type { Algorithm, RunInfo } from "./run-info.js";
 import { GramParts, gramPartCount } from "./threads/gram-parts.js";
-import { integer } from "./validate.js";
+import { integer, reading } from "./validate.js";
 import { writeWeights, type WeightsFormat } from "./weights.js";
 
 type Sizes = Pick<NetConfig, "n" | "dIn" | "hidden" | "dOut">;
@@ -44,7 +44,7 @@ export function stepFlops({ n, dIn, hidden, dOut }: Sizes, algorithm: Algorithm)
  * network, or for options `{ n, dIn, hidden, dOut, algorithm }` (each defaults to the tutorial's).
  */
 export function flopsPerStep(sizes?: NetOptions | TwoLayerNet): number {
-  if (sizes instanceof TwoLayerNet) return stepFlops(sizes, sizes.algorithmUsed);
+  if (reading("flopsPerStep's argument", () => sizes instanceof TwoLayerNet)) return stepFlops(sizes as TwoLayerNet, (sizes as TwoLayerNet).algorithmUsed);
   const config = netConfigOptions(sizes, "flopsPerStep");
   return stepFlops(config, algorithmFor(config));
 }

@@ -2,7 +2,7 @@
 // result or ended the process, and must now give the plain result or a TwoLayerError.
 import { describe, expect, it } from "vitest";
 import { runInNewContext } from "node:vm";
-import { init, readArrays, readCsv, TwoLayerError, TwoLayerNet, writeCsv, writeNpy, writeNpz, writeSafetensors } from "../src/index.js";
+import { flopsPerStep, init, readArrays, readCsv, TwoLayerError, TwoLayerNet, writeCsv, writeNpy, writeNpz, writeSafetensors } from "../src/index.js";
 
 const SIZES = { n: 3, dIn: 5, hidden: 4, dOut: 2 };
 
@@ -194,5 +194,13 @@ describe("the file functions read what they are given as the rest of the API doe
     expect(await refusal(readArrays(npy, { nmae: "w.npy" } as never))).toMatchObject({ code: "UNKNOWN_OPTION" });
     expect(await refusal(readArrays(npy, { name: 5 } as never))).toMatchObject({ code: "INVALID_OPTION", message: "readArrays: name must be a string (a file name), got 5" });
     expect(await refusal(() => readCsv("1\n", null as never))).toMatchObject({ code: "INVALID_OPTION" });
+  });
+});
+
+describe("flopsPerStep", () => {
+  it("of a revoked proxy is INVALID_OPTION, not a raw TypeError from instanceof", async () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(await refusal(() => flopsPerStep(proxy))).toMatchObject({ code: "INVALID_OPTION", message: expect.stringMatching(/^reading flopsPerStep's argument threw: /) });
   });
 });

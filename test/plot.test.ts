@@ -336,7 +336,10 @@ describe("lossPlotSvg: robustness", () => {
       expect(svg.startsWith("<svg")).toBe(true);
       expect(svg).not.toMatch(/NaN|Infinity/);
     }
-    for (const o of [null, 5, { scale: "weird" }, { width: NaN, height: -Infinity }, { width: 3, height: 2 }, { title: 7 }]) {
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const throwing = { get width(): number { throw new Error("no width"); } };
+    for (const o of [null, 5, { scale: "weird" }, { width: NaN, height: -Infinity }, { width: 3, height: 2 }, { title: 7 }, revoked.proxy, throwing]) {
       const svg = lossPlotSvg([3, 2, 1], o as never);
       expect(svg.startsWith("<svg")).toBe(true);
       expect(svg).not.toMatch(/NaN|Infinity/);

@@ -26,9 +26,20 @@ export interface LossPlotOptions {
   height?: number;
 }
 
+/** The options, each read once; anything unreadable (a getter or proxy that throws) is no option at all. */
+function readPlotOptions(options: unknown): LossPlotOptions {
+  if (options === null || typeof options !== "object") return {};
+  try {
+    const { scale, title, width, height } = options as LossPlotOptions;
+    return { scale, title, width, height };
+  } catch {
+    return {};
+  }
+}
+
 /** Renders losses[t] against t (t = 0 … length-1) as a self-contained SVG document string. */
 export function lossPlotSvg(losses: ArrayLike<number>, options?: LossPlotOptions): string {
-  const opts: LossPlotOptions = options !== null && typeof options === "object" ? options : {};
+  const opts = readPlotOptions(options);
   const log = opts.scale !== "linear";
   const width = sizeOption(opts.width, 800, 200);
   const height = sizeOption(opts.height, 500, 150);
