@@ -84,6 +84,12 @@ export function typedArrayKind(value: unknown): string | undefined {
   return ArrayBuffer.isView(value) ? (kindSlot.call(value) as string | undefined) : undefined; // undefined for a DataView
 }
 
+/** Whether `value` is a Float64Array or Float32Array, of this realm or another (brand check, not instanceof). */
+export function isFloatArray(value: unknown): value is Float64Array | Float32Array {
+  const kind = typedArrayKind(value);
+  return kind === "Float64Array" || kind === "Float32Array";
+}
+
 /** A typed array's element count as the engine stores it (0 once its buffer is detached). */
 export function typedArrayLength(value: ArrayBufferView): number {
   return lengthSlot.call(value) as number;

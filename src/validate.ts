@@ -3,7 +3,7 @@
 // the last two apart, so the command line can say them in its own words).
 import { describe, detachedError, TwoLayerError } from "./errors.js";
 import { DTYPES, type DType, type FloatArray } from "./kernels.js";
-import { isDetached, typedArrayKind, typedArrayLength } from "./realm.js";
+import { isDetached, isFloatArray, typedArrayLength } from "./realm.js";
 
 /** A refusal of one option's value. */
 export function invalidOption(option: string, expected: string, got: unknown, meaning?: string): TwoLayerError {
@@ -132,12 +132,6 @@ export function optionalSignal(name: string, value: unknown): AbortSignal | unde
     throw invalidOption(name, "an AbortSignal (new AbortController().signal)", value);
   }
   return value as AbortSignal;
-}
-
-/** Whether `value` is a Float64Array or Float32Array, of this realm or another (brand check, not instanceof). */
-function isFloatArray(value: unknown): boolean {
-  const kind = typedArrayKind(value);
-  return kind === "Float64Array" || kind === "Float32Array";
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, detachedError, TwoLayerError } from "../errors.js";
-import { isArrayBuffer, isDetached, ownView, typedArrayKind, typedArrayLength } from "../realm.js";
+import { isArrayBuffer, isDetached, isFloatArray, ownView, typedArrayKind, typedArrayLength } from "../realm.js";
 import { reading } from "../validate.js";
 import type { NdArray, NdArrays } from "./types.js";
 
@@ -17,8 +17,7 @@ export function checkArray(array: unknown, name: string): NdArray {
   }
   const data = reading(`${name}.data`, () => (array as { data?: unknown }).data, "INVALID_ARRAY");
   const shape = reading(`${name}.shape`, () => (array as { shape?: unknown }).shape, "INVALID_ARRAY");
-  const kind = typedArrayKind(data);
-  if (kind !== "Float64Array" && kind !== "Float32Array") {
+  if (!isFloatArray(data)) {
     throw new TwoLayerError("INVALID_ARRAY", `${name}.data must be a Float64Array or Float32Array, got ${describe(data)}`);
   }
   if (isDetached(data)) throw detachedError(`${name}.data`);
@@ -26,12 +25,12 @@ export function checkArray(array: unknown, name: string): NdArray {
     throw new TwoLayerError("INVALID_ARRAY", `${name}.shape must be an array of sizes, got ${describe(shape)}`);
   }
   const sizes = readSizes(shape as unknown[], name);
-  const length = typedArrayLength(data as ArrayBufferView);
+  const length = typedArrayLength(data);
   const count = sizes.reduce((product, size) => product * size, 1);
   if (count !== length) {
     throw new TwoLayerError("INVALID_ARRAY", `${name}.shape [${sizes.join(", ")}] holds ${count} elements but ${name}.data has ${length}`);
   }
-  return { data: kind === "Float64Array" ? ownView(data as Float64Array, Float64Array) : ownView(data as Float32Array, Float32Array), shape: sizes };
+  return { data: typedArrayKind(data) === "Float64Array" ? ownView(data as Float64Array, Float64Array) : ownView(data as Float32Array, Float32Array), shape: sizes };
 }
 
 /** A shape's sizes, each read once (an entry may be a getter), each an integer ≥ 0. */
