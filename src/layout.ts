@@ -13,8 +13,9 @@ interface Sizes {
 
 /**
  * Every block of a network, in the order it is carved, and its element count: the parameters
- * [w1 | w2] in one block and their gradients in a second with the same layout (so SGD is one flat
- * loop), then the activations and the data, and x once more packed in 4-row panels for h = x·w1.
+ * [w1 | w2] in one block and their gradients in a second with the same layout (so the finiteness
+ * check before an update, sgd_check, is one flat loop over both), then the activations and the data,
+ * and x once more packed in 4-row panels for h = x·w1.
  */
 function blockSizes({ n, dIn, hidden: H, dOut }: Sizes) {
   return {

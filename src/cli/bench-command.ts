@@ -47,7 +47,7 @@ export async function benchCommand(args: Args): Promise<number> {
         signal: stops.signal,
         onProgress: ({ label, done, result, index, count }) => {
           if (!done || !result) return;
-          const what = result.skipped !== undefined ? `skipped (${result.skipped})` : `median ${secondsText(result.p50)} s over ${result.samples} runs`;
+          const what = result.skipped !== undefined ? `skipped (${result.skipped})` : `median ${secondsText(result.p50)} s over ${result.samples} run${result.samples === 1 ? "" : "s"}`;
           say(`[${index + 1}/${count}] ${label}: ${what}`);
         },
       });

@@ -46,7 +46,8 @@ const BENCH = () => `Usage: twolayer bench [--quick] [--json FILE] [options]
 
 Times the tutorial's seed run (N=64, D_in=1000, H=100, D_out=10, 500 iterations) on this machine with
 tinybench: wasm SIMD in float64 and float32, on 2 threads and with FMA where this runtime has them,
-against the plain-JavaScript "js" backend and a row-streaming JavaScript loop. Every run is checked
+and the Gram form (--algorithm gram) in float64, against the plain-JavaScript "js" backend and a
+row-streaming JavaScript loop, both float64. Every run is checked
 against numpy's losses before it is timed. Prints the table (median, mean, p75, p99 and relative
 margin of error of the run's time, samples, and how many times faster than the JavaScript runs)
 with the CPU, cores and runtime; takes a minute or two.

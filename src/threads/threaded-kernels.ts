@@ -11,7 +11,7 @@
 //   last bits of a result) compared with one thread.
 // - grad_w1 = xᵀ·grad_h (gemm_tn): C = 4T ranges of w1's rows (multiples of 4), each element summed
 //   exactly as on one thread.
-// - sgd: C = 4T ranges of [w1 | w2], element-wise as on one thread.
+// - sgd (called once for w1 and once for w2): C = 4T ranges of the block, element-wise as on one thread.
 // Everything else runs on the main thread: the small products, ReLU, the loss.
 import type { LoadedBuild } from "../builds/builds.js";
 import { DTYPES, panelsLength, type Block, type DType, type NetKernels } from "../kernels.js";
