@@ -13,6 +13,7 @@ import { disjoint, inMemory } from "./asserts";
 import { first_non_finite } from "./finite";
 import * as plain from "./gemm";
 import * as simd from "./gemm-simd";
+import * as sparse from "./gemm-terms";
 import { at } from "./pointers";
 
 // The debug builds' checks shared by the four products: sizes ≥ 1, and A's, B's and C's byte ranges
@@ -84,15 +85,32 @@ function gemm_pn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i
 // form's h −= lr·K·grad_h with K's panels and alpha = −lr. Each sum runs as gemm_pn's (increasing p
 // from +0; fused in the FMA builds), then C(i, j) + alpha·sum with one multiply and one add (never
 // fused), so the scalar and SIMD builds give the bits of src/js-gram-kernels.ts in both dtypes. C is
-// read and written, and must not overlap A or B. To run rows [4q0, 4q1) of a larger product (threads
-// split M), pass c + 4q0·n, a + 4q0·k and m = min(4q1, M) − 4q0. Returns the index of the first C
-// element that is NaN or ±Infinity after the update, or −1 (the SIMD builds fold the check into the
-// stores and scan C only when it finds one).
-function gemm_pn_acc<T>(c: usize, a: usize, b: usize, alpha: T, m: i32, k: i32, n: i32): i32 {
+// read and written, and must not overlap A or B. `terms` is scratch for 2k elements of T (the SIMD
+// builds list B's nonzero terms there, gemm-terms.ts), overlapping none of A, B and C. To run rows
+// [4q0, 4q1) of a larger product (threads split M), pass c + 4q0·n, a + 4q0·k and m = min(4q1, M) − 4q0.
+// Returns the index of the first C element that is NaN or ±Infinity after the update, or −1 (the
+// SIMD builds fold the check into the stores and scan C only when it finds one).
+//
+// Where at most 5/8 of B is nonzero (ReLU's mask makes grad_h about half zeros) and A is finite, the
+// float64 SIMD build without FMA sums only B's nonzero terms (gemm-terms.ts: the same bits, about
+// half the work); elsewhere the dense sweep of gemm-simd.ts. The choice costs a pass over B and one
+// over A.
+function gemm_pn_acc<T>(c: usize, a: usize, b: usize, alpha: T, m: i32, k: i32, n: i32, terms: usize): i32 {
   const lda = 4 * k;
-  checkOperands<T>(c, a, <u64>((m - 1) >> 2) * <u64>lda + 4 * <u64>k, b, <u64>k * <u64>n, m, k, n);
+  const aElements = <u64>((m - 1) >> 2) * <u64>lda + 4 * <u64>k;
+  checkOperands<T>(c, a, aElements, b, <u64>k * <u64>n, m, k, n);
+  assert(inMemory<T>(terms, 2 * <u64>k), "gemm: the terms scratch is outside memory");
+  assert(disjoint<T>(terms, 2 * <u64>k, c, <u64>m * <u64>n), "gemm: the terms scratch overlaps C");
+  assert(disjoint<T>(terms, 2 * <u64>k, a, aElements), "gemm: the terms scratch overlaps A");
+  assert(disjoint<T>(terms, 2 * <u64>k, b, <u64>k * <u64>n), "gemm: the terms scratch overlaps B");
   if (ASC_FEATURE_SIMD) {
-    if (simd.gemm_pn_acc<T>(c, a, b, alpha, m, k, n, lda)) return -1;
+    // The sparse update is float64 and without FMA only (gemm-terms.ts says why): a compile-time choice.
+    if (sizeof<T>() == 8 && !ASC_FEATURE_RELAXED_SIMD) {
+      const few = 8 * <i64>sparse.nonzeros_f64(b, k * n) <= 5 * <i64>k * <i64>n && first_non_finite<T>(a, <i32>aElements) < 0;
+      if (few ? sparse.gemm_pn_acc_terms_f64(c, a, b, <f64>alpha, m, k, n, lda, terms) : simd.gemm_pn_acc<T>(c, a, b, alpha, m, k, n, lda)) return -1;
+    } else if (simd.gemm_pn_acc<T>(c, a, b, alpha, m, k, n, lda)) {
+      return -1;
+    }
   } else {
     plain.gemm_pn_acc<T>(c, a, b, alpha, m, k, n, lda);
   }
@@ -109,5 +127,5 @@ export function gemm_pn_f64(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32
 export function gemm_pn_f32(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void { gemm_pn<f32>(c, a, b, m, k, n, lda); }
 export function gemm_nt_mask_f64(c: usize, a: usize, b: usize, h: usize, m: i32, k: i32, n: i32): void { gemm_nt_mask<f64>(c, a, b, h, m, k, n); }
 export function gemm_nt_mask_f32(c: usize, a: usize, b: usize, h: usize, m: i32, k: i32, n: i32): void { gemm_nt_mask<f32>(c, a, b, h, m, k, n); }
-export function gemm_pn_acc_f64(c: usize, a: usize, b: usize, alpha: f64, m: i32, k: i32, n: i32): i32 { return gemm_pn_acc<f64>(c, a, b, alpha, m, k, n); }
-export function gemm_pn_acc_f32(c: usize, a: usize, b: usize, alpha: f32, m: i32, k: i32, n: i32): i32 { return gemm_pn_acc<f32>(c, a, b, alpha, m, k, n); }
+export function gemm_pn_acc_f64(c: usize, a: usize, b: usize, alpha: f64, m: i32, k: i32, n: i32, terms: usize): i32 { return gemm_pn_acc<f64>(c, a, b, alpha, m, k, n, terms); }
+export function gemm_pn_acc_f32(c: usize, a: usize, b: usize, alpha: f32, m: i32, k: i32, n: i32, terms: usize): i32 { return gemm_pn_acc<f32>(c, a, b, alpha, m, k, n, terms); }

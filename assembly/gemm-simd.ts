@@ -61,8 +61,9 @@ const GATHERED: bool = true;
 
 // What a tile does with its sums (each product's compile-time choice):
 // STORE: C = the sums.
-// ACC: C += alpha·(the sums), one multiply then one add (gemm_pn_acc), each new value's x − x added
-//   into the tile's `bad` (+0 while every value is finite, NaN once one is not).
+// ACC: C += alpha·(the sums), one multiply then one add (gemm_pn_acc), each new value's x − x OR-ed
+//   into the tile's `bad` (x − x is +0, all bits zero, for a finite x and NaN otherwise, so bad stays
+//   zero while every value is finite; an OR waits one cycle on the last, where an add waits four).
 // MASK: C = the sums, +0 where H < 0 (gemm_nt_mask: numpy's grad_h[h < 0] = 0 riding on the product),
 //   H's element at C's address + hDelta (H laid out as C).
 const STORE: i32 = 0;
@@ -89,10 +90,10 @@ const MASK: i32 = 2;
   if (epilogue == ACC) {
     if (width == TWO) {
       v1 = plusScaled<T>(c + 16, v1, alpha, ONE);
-      bad = v128.add<T>(bad, v128.sub<T>(v1, v1));
+      bad = v128.or(bad, v128.sub<T>(v1, v1));
     }
     v0 = plusScaled<T>(c, v0, alpha, width);
-    bad = v128.add<T>(bad, v128.sub<T>(v0, v0));
+    bad = v128.or(bad, v128.sub<T>(v0, v0));
   } else if (epilogue == MASK) {
     if (width == TWO) v1 = masked<T>(c + 16 + hDelta, v1, ONE);
     v0 = masked<T>(c + hDelta, v0, width);
@@ -250,5 +251,5 @@ export function gemm_pn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32,
 export function gemm_pn_acc<T>(c: usize, a: usize, b: usize, alpha: T, m: i32, k: i32, n: i32, lda: i32): bool {
   const S = <usize>sizeof<T>();
   const bad = sweep<T>(c, m, n, k, a, <usize>lda * S, S, 4 * S, ADJACENT, b, S, <usize>n * S, CONTIGUOUS, ACC, alpha);
-  return !v128.any_true(v128.ne<T>(bad, bad));
+  return !v128.any_true(bad);
 }

@@ -37,12 +37,12 @@ function sgd<T>(w: usize, g: usize, lr: T, len: i32): void {
 export function sgd_f64(w: usize, g: usize, lr: f64, len: i32): void { sgd<f64>(w, g, lr, len); }
 export function sgd_f32(w: usize, g: usize, lr: f32, len: i32): void { sgd<f32>(w, g, lr, len); }
 
-// sum plus next − next for the vector at element i: +0 in a lane while every next is finite, NaN
-// once one is not.
+// bad OR next − next for the vector at element i: next − next is +0 (all bits zero) where next is
+// finite and NaN where not, so bad stays zero while every next is finite.
 // @ts-ignore: decorator
-@inline function plusBadness<T>(sum: v128, w: usize, g: usize, rate: v128, i: i32): v128 {
+@inline function orBadness<T>(bad: v128, w: usize, g: usize, rate: v128, i: i32): v128 {
   const next = nextVector<T>(w, g, rate, i);
-  return v128.add<T>(sum, v128.sub<T>(next, next));
+  return v128.or(bad, v128.sub<T>(next, next));
 }
 
 // The index of the first w[i] that sgd (with the same lr, the same rounding) would make NaN or
@@ -53,19 +53,17 @@ function sgd_check<T>(w: usize, g: usize, lr: T, len: i32): i32 {
   assert(inMemory<T>(w, len) && inMemory<T>(g, len), "sgd_check: w or g is outside memory");
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    // One branch-free pass summing next − next (two sums, so that each add waits on half as many),
-    // then, only if a sum is NaN, the scalar loop from the start to find which element.
+    // One branch-free pass OR-ing next − next (an OR waits one cycle on the last, where an add would
+    // wait four), then, only if that is nonzero, the scalar loop from the start to find which element.
     const L = 16 / sizeof<T>();
     const rate = v128.splat<T>(lr);
-    let sum0 = v128.splat<T>(<T>0);
-    let sum1 = sum0;
+    let bad = v128.splat<T>(<T>0);
     for (; i + 2 * L <= len; i += 2 * L) {
-      sum0 = plusBadness<T>(sum0, w, g, rate, i);
-      sum1 = plusBadness<T>(sum1, w, g, rate, i + L);
+      bad = orBadness<T>(bad, w, g, rate, i);
+      bad = orBadness<T>(bad, w, g, rate, i + L);
     }
-    for (; i + L <= len; i += L) sum0 = plusBadness<T>(sum0, w, g, rate, i);
-    const sum = v128.add<T>(sum0, sum1);
-    if (v128.any_true(v128.ne<T>(sum, sum))) i = 0;
+    for (; i + L <= len; i += L) bad = orBadness<T>(bad, w, g, rate, i);
+    if (v128.any_true(bad)) i = 0;
   }
   for (; i < len; i++) {
     if (!isFinite<T>(load<T>(at<T>(w, i)) - lr * load<T>(at<T>(g, i)))) return i;

@@ -75,7 +75,7 @@ export const GRAM_UPDATE: readonly GramLine[] = [
   {
     numpy: ["h_next -= learning_rate * K.dot(grad_h)  # = x.dot(w1 - learning_rate * grad_w1)"],
     writes: "h_next",
-    run: (k, b, { n, hidden }, lr) => k.gemm_pn_acc(b.hNext, b.kPanels, b.gradH, -lr, n, n, hidden),
+    run: (k, b, { n, hidden }, lr) => k.gemm_pn_acc(b.hNext, b.kPanels, b.gradH, -lr, n, n, hidden, b.terms),
   },
   // S − (−lr)·grad_h is S + lr·grad_h bit for bit (negating is exact), so sgd's kernel does it.
   { numpy: ["S += learning_rate * grad_h  # w1 = w1_0 - x.T.dot(S)"], writes: "S", run: (k, b, { n, hidden }, lr) => k.sgd(b.s, b.gradH, -lr, n * hidden) },

@@ -87,10 +87,11 @@ export interface Kernels {
  */
 export interface GramKernels {
   /**
-   * C[m×n] += alpha·(A·B[k×n]), A given as pack_panels' panels of an m×k matrix; returns the first i
-   * whose new C[i] is NaN or ±Infinity, or −1.
+   * C[m×n] += alpha·(A·B[k×n]), A given as pack_panels' panels of an m×k matrix, `terms` scratch of
+   * at least 2k elements (gemm_pn_acc's list of B's nonzero terms in the SIMD builds); returns the
+   * first i whose new C[i] is NaN or ±Infinity, or −1.
    */
-  gemm_pn_acc(c: Block, panels: Block, b: Block, alpha: number, m: number, k: number, n: number): number;
+  gemm_pn_acc(c: Block, panels: Block, b: Block, alpha: number, m: number, k: number, n: number, terms: Block): number;
   /** C[m×n] = A[m×k]·Bᵀ (B stored n×k) as gemm_nt, then +0 where H[m×n] < 0 as relu_backward. */
   gemm_nt_mask(c: Block, a: Block, b: Block, h: Block, m: number, k: number, n: number): void;
 }

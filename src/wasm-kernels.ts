@@ -40,7 +40,7 @@ export function wasmKernels(wasm: WasmExports, dtype: DType): NetKernels {
     sse_loss_grad: (grad, pred, y, len) => f.loss(grad.offset, pred.offset, y.offset, len),
     sgd: (w, g, lr, len) => f.sgd(w.offset, g.offset, lr, len),
     sgd_check: (w, g, lr, len) => f.sgdCheck(w.offset, g.offset, lr, len),
-    gemm_pn_acc: (c, panels, b, alpha, m, k, n) => f.pnAcc(c.offset, panels.offset, b.offset, alpha, m, k, n),
+    gemm_pn_acc: (c, panels, b, alpha, m, k, n, terms) => f.pnAcc(c.offset, panels.offset, b.offset, alpha, m, k, n, terms.offset),
     gemm_nt_mask: (c, a, b, h, m, k, n) => f.ntMask(c.offset, a.offset, b.offset, h.offset, m, k, n),
   };
 }

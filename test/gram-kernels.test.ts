@@ -1,7 +1,10 @@
 // The Gram form's kernels (gemm_pn_acc with its check of the new C, gemm_nt_mask), every build (SIMD,
 // scalar, FMA, threads, threads-FMA, and the SIMD and scalar debug builds with asserts on), both
 // dtypes, against the plain TypeScript reference (src/js-gram-kernels.ts) on odd shapes, with guard
-// values around every buffer; and the reference itself against the textbook loops.
+// values around every buffer; and the reference itself against the textbook loops. gemm_pn_acc runs
+// on a dense B (the SIMD builds' dense sweep) and on a B half of whose values are ±0, as ReLU's mask
+// leaves grad_h (their sum over B's nonzero terms, assembly/gemm-terms.ts), and on an A holding NaN
+// or ±Infinity with such a B (the dense sweep again: leaving a term out would hide its NaN).
 import { describe, expect, it } from "vitest";
 import * as gram from "../src/js-gram-kernels.js";
 import * as ref from "../src/js-kernels.js";
@@ -17,6 +20,9 @@ const SHAPES: [number, number, number][] = [
 const ALPHAS = [-1e-3, 0.75];
 const ALL_BUILDS: TestBuild[] = [...BUILDS, ...DEBUG_BUILDS];
 const typed = (dtype: DType, values: ArrayLike<number>): FloatArray => (dtype === "f64" ? Float64Array.from(values) : Float32Array.from(values));
+/** b with about half its values ±0 (a fixed pattern, −0 among them), as ReLU's mask leaves grad_h. */
+const halfZeros = (b: number[]): number[] => b.map((v, e) => ((e * 7919) % 13 < 7 ? v : e % 3 ? 0 : -0));
+const B_KINDS: [string, (b: number[]) => number[]][] = [["dense B", (b) => b], ["B half ±0", halfZeros]];
 
 /** The reference on plain arrays: C += alpha·(A·B), A packed first, its scratch longer than m·n and not zeroed. */
 function referenceAcc(dtype: DType, c0: number[], a: number[], b: number[], alpha: number, m: number, k: number, n: number): FloatArray {
@@ -62,15 +68,17 @@ describe.each(ALL_BUILDS)("%s build", (build) => {
       const kernels = wasmKernels(w, dtype);
       for (const [m, k, n] of SHAPES) {
         for (const alpha of ALPHAS) {
-          const shape = `${build} ${dtype} gemm_pn_acc m=${m} k=${k} n=${n} alpha=${alpha}`;
-          const [a, b, c0] = [randomValues(m * 1000 + k, m * k, dtype), randomValues(n * 1000 + k + 1, k * n, dtype), randomValues(7 + m, m * n, dtype)];
+          for (const [bKind, shapeB] of B_KINDS) {
+          const shape = `${build} ${dtype} gemm_pn_acc m=${m} k=${k} n=${n} alpha=${alpha} ${bKind}`;
+          const [a, b, c0] = [randomValues(m * 1000 + k, m * k, dtype), shapeB(randomValues(n * 1000 + k + 1, k * n, dtype)), randomValues(7 + m, m * n, dtype)];
           const A = guardedBlock(w, dtype, a);
           const B = guardedBlock(w, dtype, b);
           const C = guardedBlock(w, dtype, c0);
           const P = guardedBlock(w, dtype, randomValues(8, panelsLength(m, k), dtype));
           kernels.pack_panels(P, A, m, k);
           const panels = Array.from(P.array);
-          expect(kernels.gemm_pn_acc(C, P, B, alpha, m, k, n), `${shape}: every new C is finite`).toBe(-1);
+          const T = guardedBlock(w, dtype, randomValues(9, 2 * k, dtype));
+          expect(kernels.gemm_pn_acc(C, P, B, alpha, m, k, n, T), `${shape}: every new C is finite`).toBe(-1);
           const want = referenceAcc(dtype, c0, a, b, alpha, m, k, n);
           // Without FMA every build is the reference bit for bit, in both dtypes.
           if (exact(build)) expectSame(C.array, want, shape);
@@ -78,10 +86,11 @@ describe.each(ALL_BUILDS)("%s build", (build) => {
           const abs = new Float64Array(m * n);
           ref.gemm_nn(abs, Float64Array.from(a, Math.abs), Float64Array.from(b, Math.abs), m, k, n);
           expectClose(C.array, want, (i) => 2 * (k + 2) * EPSILON[dtype] * (Math.abs(alpha) * abs[i] + Math.abs(c0[i])), shape);
-          for (const [X, name] of [[A, "A"], [B, "B"], [C, "C"], [P, "panels"]] as const) X.checkGuards(`${shape} ${name}`);
+          for (const [X, name] of [[A, "A"], [B, "B"], [C, "C"], [P, "panels"], [T, "terms"]] as const) X.checkGuards(`${shape} ${name}`);
           expect(Array.from(P.array), `${shape}: the panels are read only`).toEqual(panels);
-          expect(Array.from(B.array), `${shape}: B is read only`).toEqual(b);
-          [A, B, C, P].forEach((X) => X.free());
+          expectSame(B.array, b, `${shape}: B is read only`);
+          [A, B, C, P, T].forEach((X) => X.free());
+          }
         }
       }
     });
@@ -90,9 +99,10 @@ describe.each(ALL_BUILDS)("%s build", (build) => {
       const w = await wasm(build);
       const S = dtype === "f64" ? 8 : 4;
       const [m, k, n] = [23, 23, 13];
-      const [a, b, c0] = [randomValues(1, m * k, dtype), randomValues(2, k * n, dtype), randomValues(3, m * n, dtype)];
+      for (const [bKind, shapeB] of B_KINDS) {
+      const [a, b, c0] = [randomValues(1, m * k, dtype), shapeB(randomValues(2, k * n, dtype)), randomValues(3, m * n, dtype)];
       const kernels = wasmKernels(w, dtype);
-      const [A, B] = [guardedBlock(w, dtype, a), guardedBlock(w, dtype, b)];
+      const [A, B, T] = [guardedBlock(w, dtype, a), guardedBlock(w, dtype, b), guardedBlock(w, dtype, new Array(2 * k).fill(0))];
       const P = guardedBlock(w, dtype, new Array(panelsLength(m, k)).fill(0));
       kernels.pack_panels(P, A, m, k);
       const want = referenceAcc(dtype, c0, a, b, -0.5, m, k, n);
@@ -101,8 +111,8 @@ describe.each(ALL_BUILDS)("%s build", (build) => {
       const tolerance = (e: number) => 2 * (k + 2) * EPSILON[dtype] * (0.5 * abs[e] + Math.abs(c0[e]));
       for (const [r0, r1] of [[0, 4], [4, 12], [12, 20], [20, 23]]) {
         const C = guardedBlock(w, dtype, c0);
-        w[`gemm_pn_acc_${dtype}`](C.offset + r0 * n * S, P.offset + r0 * k * S, B.offset, -0.5, r1 - r0, k, n);
-        const label = `${build} ${dtype} rows ${r0}…${r1}`;
+        w[`gemm_pn_acc_${dtype}`](C.offset + r0 * n * S, P.offset + r0 * k * S, B.offset, -0.5, r1 - r0, k, n, T.offset);
+        const label = `${build} ${dtype} rows ${r0}…${r1} ${bKind}`;
         const got = Array.from(C.array);
         expect(got.slice(0, r0 * n), `${label}: rows before untouched`).toEqual(c0.slice(0, r0 * n));
         expect(got.slice(r1 * n), `${label}: rows after untouched`).toEqual(c0.slice(r1 * n));
@@ -111,7 +121,9 @@ describe.each(ALL_BUILDS)("%s build", (build) => {
         C.checkGuards(label);
         C.free();
       }
-      [A, B, P].forEach((X) => X.free());
+      T.checkGuards(`${build} ${dtype} ${bKind} terms`);
+      [A, B, P, T].forEach((X) => X.free());
+      }
     });
 
     it("gemm_pn_acc returns the first C index that is NaN or ±Infinity after the update (or −1), on every tail, as the reference", async () => {
@@ -132,18 +144,28 @@ describe.each(ALL_BUILDS)("%s build", (build) => {
         }
         // A product that overflows: B's column n − 1 so large that C's last column does.
         cases.push(["overflow in the last column", clean, b.map((v, e) => (e % n === n - 1 ? Math.sign(v || 1) * big : v))]);
-        for (const [what, c0, bValues] of cases) {
+        cases.push(["overflow in the last column, B half ±0", clean, halfZeros(b).map((v, e) => (e % n === n - 1 ? Math.sign(v || 1) * big : v))]);
+        const aCases: [string, number[]][] = [["", a]];
+        // A NaN or ±Infinity in A where B's terms are zero: its NaN (∞·0) must reach C, as the reference's.
+        for (const bad of [NaN, Infinity, -Infinity]) aCases.push([`, A ${bad} at ${m * k - 1}, B half ±0`, a.map((v, e) => (e === m * k - 1 ? bad : v))]);
+        const all: [string, number[], number[], number[]][] = [
+          ...cases.map(([what, c0, bValues]): [string, number[], number[], number[]] => [what, a, c0, bValues]),
+          ...aCases.slice(1).map(([what, aValues]): [string, number[], number[], number[]] => [what.slice(2), aValues, clean, halfZeros(b)]),
+        ];
+        for (const [what, aValues, c0, bValues] of all) {
           const label = `${build} ${dtype} m=${m} k=${k} n=${n} ${what}`;
-          const [A, B, C] = [guardedBlock(w, dtype, a), guardedBlock(w, dtype, bValues), guardedBlock(w, dtype, c0)];
+          const [A, B, C] = [guardedBlock(w, dtype, aValues), guardedBlock(w, dtype, bValues), guardedBlock(w, dtype, c0)];
+          const T = guardedBlock(w, dtype, new Array(2 * k).fill(0));
           const P = guardedBlock(w, dtype, new Array(panelsLength(m, k)).fill(0));
           kernels.pack_panels(P, A, m, k);
           const want = typed(dtype, c0);
           const wantIndex = gram.gemm_pn_acc(want, P.array, typed(dtype, bValues), 1e10, m, k, n, typed(dtype, randomValues(3, m * n + 3, dtype)));
-          expect(kernels.gemm_pn_acc(C, P, B, 1e10, m, k, n), label).toBe(wantIndex);
+          expect(kernels.gemm_pn_acc(C, P, B, 1e10, m, k, n, T), label).toBe(wantIndex);
           if (what === "finite") expect(wantIndex, label).toBe(-1);
           else expect(wantIndex, label).toBeGreaterThanOrEqual(0);
-          [A, B, C, P].forEach((X) => X.checkGuards(label));
-          [A, B, C, P].forEach((X) => X.free());
+          if (exact(build)) expectSame(C.array, want, label);
+          [A, B, C, P, T].forEach((X) => X.checkGuards(label));
+          [A, B, C, P, T].forEach((X) => X.free());
         }
       }
     });

@@ -324,8 +324,8 @@ describe.each(ALL_BUILDS)("take_chunk, %s build", (build) => {
 // past memory's end: without asserts the first kind runs through and the second traps on the engine's
 // bounds check, and neither writes outside the blocks.
 function badCalls(w: WasmExports) {
-  const blocks = [5 * 3, 3 * 2, 5 * 2, panelsLength(5, 3), 2].map((elements) => guardedBlock(w, "f64", new Array(elements).fill(1)));
-  const [a, b, c, panels, counters] = blocks.map((X) => X.offset);
+  const blocks = [5 * 3, 3 * 2, 5 * 2, panelsLength(5, 3), 2, 2 * 3].map((elements) => guardedBlock(w, "f64", new Array(elements).fill(1)));
+  const [a, b, c, panels, counters, terms] = blocks.map((X) => X.offset);
   const [m, k, n] = [5, 3, 2];
   const end = w.memory.buffer.byteLength;
   const calls: { what: string; message: RegExp; outside?: true; call: () => unknown }[] = [
@@ -343,8 +343,10 @@ function badCalls(w: WasmExports) {
     { what: "copy with a on out", message: /copy: a overlaps out/, call: () => w.copy_f64(a + 8, a, 4) },
     { what: "copy with len = 0", message: /copy: len must be >= 1/, call: () => w.copy_f64(a, b, 0) },
     { what: "copy with out past the end of memory", message: /copy: out or a is outside memory/, outside: true, call: () => w.copy_f64(end - 8, a, 2) },
-    { what: "gemm_pn_acc with C on B", message: /gemm: C overlaps B/, call: () => w.gemm_pn_acc_f64(b, panels, b, 0.5, 3, k, n) },
-    { what: "gemm_pn_acc with B past the end of memory", message: /gemm: B is outside memory/, outside: true, call: () => w.gemm_pn_acc_f64(c, panels, end - 8, 0.5, m, k, n) },
+    { what: "gemm_pn_acc with C on B", message: /gemm: C overlaps B/, call: () => w.gemm_pn_acc_f64(b, panels, b, 0.5, 3, k, n, terms) },
+    { what: "gemm_pn_acc with B past the end of memory", message: /gemm: B is outside memory/, outside: true, call: () => w.gemm_pn_acc_f64(c, panels, end - 8, 0.5, m, k, n, terms) },
+    { what: "gemm_pn_acc with the terms scratch on C", message: /gemm: the terms scratch overlaps C/, call: () => w.gemm_pn_acc_f64(c, panels, b, 0.5, m, k, n, c + 8) },
+    { what: "gemm_pn_acc with the terms scratch on B", message: /gemm: the terms scratch overlaps B/, call: () => w.gemm_pn_acc_f64(c, panels, b, 0.5, m, k, n, b) },
     { what: "gemm_nt_mask with C on H", message: /gemm: C overlaps H/, call: () => w.gemm_nt_mask_f64(c, a, b, c + 8, m, k, n) },
     { what: "gemm_nt_mask with H past the end of memory", message: /gemm: H is outside memory/, outside: true, call: () => w.gemm_nt_mask_f64(c, a, b, end - 8, m, k, n) },
     { what: "take_chunk for thread t = threads", message: /take_chunk: t must be in \[0, threads\)/, call: () => w.take_chunk(counters, 4, 2, 2) },

@@ -44,8 +44,11 @@ type Gemm = (c: number, a: number, b: number, m: number, k: number, n: number) =
 /** A product taking a stride as its last argument: lda of A's panels (gemm_pn) or of A's rows (gemm_tn). */
 export type GemmStrided = (c: number, a: number, b: number, m: number, k: number, n: number, lda: number) => void;
 
-/** C += alpha·A·B with A as pack_panels' panels (gemm_pn_acc: the Gram form's h update); returns the first non-finite C index or −1. */
-export type GemmAcc = (c: number, a: number, b: number, alpha: number, m: number, k: number, n: number) => number;
+/**
+ * C += alpha·A·B with A as pack_panels' panels and `terms` scratch for 2k elements (gemm_pn_acc: the
+ * Gram form's h update); returns the first non-finite C index or −1.
+ */
+export type GemmAcc = (c: number, a: number, b: number, alpha: number, m: number, k: number, n: number, terms: number) => number;
 /** C = A·Bᵀ, then +0 where H < 0 (gemm_nt_mask: the Gram form's grad_h). */
 export type GemmMask = (c: number, a: number, b: number, h: number, m: number, k: number, n: number) => void;
 

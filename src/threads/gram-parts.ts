@@ -68,7 +68,7 @@ function recordingKernels(pool: ThreadPool, dtype: DType): NetKernels {
     gemm_nn: (c, a, b, m, k, n) => pool.call(op("gemm_nn"), c.offset, a.offset, b.offset, m, k, n),
     gemm_tn: (c, a, b, m, k, n) => pool.call(op("gemm_tn"), c.offset, a.offset, b.offset, m, k, n, m), // lda = m: all of A
     gemm_nt_mask: (c, a, b, h, m, k, n) => pool.call(op("gemm_nt_mask"), c.offset, a.offset, b.offset, h.offset, m, k, n),
-    gemm_pn_acc: (c, panels, b, alpha, m, k, n) => pool.call(op("gemm_pn_acc"), c.offset, panels.offset, b.offset, alpha, m, k, n),
+    gemm_pn_acc: (c, panels, b, alpha, m, k, n, terms) => pool.call(op("gemm_pn_acc"), c.offset, panels.offset, b.offset, alpha, m, k, n, terms.offset),
     sgd: (w, g, lr, len) => pool.call(op("sgd"), w.offset, g.offset, lr, len),
     sgd_check: (w, g, lr, len) => pool.call(op("sgd_check"), w.offset, g.offset, lr, len),
     gemm_nt: mainOnly("gemm_nt"),
@@ -109,16 +109,19 @@ export class GramParts {
     const { n, hidden: H, dOut } = sizes;
     const c0 = (p: number) => Math.floor((p * H) / count);
     const widths = Array.from({ length: count }, (_, p) => c0(p + 1) - c0(p));
-    const lengths = widths.flatMap((w, p) => [...OWN.map(() => n * w), ...(p > 0 ? [n * dOut] : [])]);
+    // Each part's own matrices, its scratch for the h update (terms: 2N), and its partial y_pred (part 0 writes the network's).
+    const lengths = widths.flatMap((w, p) => [...OWN.map(() => n * w), 2 * n, ...(p > 0 ? [n * dOut] : [])]);
     this.arena = new Arena(space, dtype, Arena.bytesFor(dtype, lengths));
     this.parts = widths.map((w, p) => {
       const own = Object.fromEntries(OWN.map((name) => [name, this.arena.block(n * w)])) as Record<Own, Block>;
+      const terms = this.arena.block(2 * n);
       return {
         c0: c0(p),
         sizes: { ...sizes, hidden: w },
         b: {
           ...b,
           ...own,
+          terms,
           w2: slice(b.w2, c0(p) * dOut, w * dOut),
           gradW2: slice(b.gradW2, c0(p) * dOut, w * dOut),
           yPred: p === 0 ? b.yPred : this.arena.block(n * dOut),

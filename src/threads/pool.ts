@@ -154,7 +154,7 @@ export class ThreadPool {
    * Adds a call to the next job's current chunk (the calls of a chunk run in order, on one thread):
    * an export and its arguments. Returns its row, whose result() the call's return value is after run().
    */
-  call(op: Op, a1: number, a2: number, a3: number, a4: number, a5 = 0, a6 = 0, a7 = 0): number {
+  call(op: Op, a1: number, a2: number, a3: number, a4: number, a5 = 0, a6 = 0, a7 = 0, a8 = 0): number {
     if (this.rowCount === this.maxRows) throw new Error(`a thread pool job has at most ${this.maxRows} calls`);
     const rows = this.rows;
     const row = this.rowCount++;
@@ -167,13 +167,14 @@ export class ThreadPool {
     rows[r + 5] = a5;
     rows[r + 6] = a6;
     rows[r + 7] = a7;
+    rows[r + 8] = a8;
     rows[r + RESULT] = 0;
     return row;
   }
 
   /** A chunk of one call: call() then endChunk(). */
-  chunk(op: Op, a1: number, a2: number, a3: number, a4: number, a5 = 0, a6 = 0, a7 = 0): void {
-    this.call(op, a1, a2, a3, a4, a5, a6, a7);
+  chunk(op: Op, a1: number, a2: number, a3: number, a4: number, a5 = 0, a6 = 0, a7 = 0, a8 = 0): void {
+    this.call(op, a1, a2, a3, a4, a5, a6, a7, a8);
     this.endChunk();
   }
 
@@ -210,7 +211,7 @@ export class ThreadPool {
       try {
         for (let row = ctl[first + i], end = ctl[first + i + 1]; row < end; row++) {
           const r = ROW_FLOATS * row;
-          rows[r + RESULT] = fns[rows[r]](rows[r + 1], rows[r + 2], rows[r + 3], rows[r + 4], rows[r + 5], rows[r + 6], rows[r + 7]) ?? 0;
+          rows[r + RESULT] = fns[rows[r]](rows[r + 1], rows[r + 2], rows[r + 3], rows[r + 4], rows[r + 5], rows[r + 6], rows[r + 7], rows[r + 8]) ?? 0;
         }
       } catch (error) {
         failed ??= error;

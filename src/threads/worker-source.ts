@@ -5,7 +5,7 @@
 //
 // A job is a list of chunks, each a sequence of kernel calls that one thread runs in order (the Gram
 // form's parts: src/threads/gram-parts.ts) or a single call. The main thread writes each call as a
-// row of ROW_FLOATS float64 [op, arg1 … arg7, result] and chunk i's rows as [FIRST[i], FIRST[i + 1]);
+// row of ROW_FLOATS float64 [op, arg1 … arg8, result] and chunk i's rows as [FIRST[i], FIRST[i + 1]);
 // the thread that runs a call writes what it returned into the row's last float. The wasm export
 // take_chunk (assembly/threads.ts), given the counters' address and the job's chunk count, says
 // which chunk a thread runs next. Between jobs a worker waits for the epoch word to change: it polls
@@ -27,10 +27,10 @@ export const CONTROL = {
   NEXT: 8, // NEXT + t: how many of thread t's chunks were taken (take_chunk's counters)
 } as const;
 export const QUIT = -1;
-/** A call's row: op, 7 arguments, and the value the call returned (0 for none). */
-export const ROW_FLOATS = 9;
+/** A call's row: op, 8 arguments, and the value the call returned (0 for none). */
+export const ROW_FLOATS = 10;
 /** Where a row's result is. */
-export const RESULT = 8;
+export const RESULT = 9;
 
 /** Int32 word of FIRST[0] in the control block (after the counters). */
 export function firstWord(threads: number): number {
@@ -106,7 +106,7 @@ const start = ({ module, memory, control, rowsByte, maxChunks, maxRows, index, t
       try {
         for (let row = ctl[first + i], end = ctl[first + i + 1]; row < end; row++) {
           const r = ${ROW_FLOATS} * row;
-          rows[r + ${RESULT}] = fns[rows[r]](rows[r + 1], rows[r + 2], rows[r + 3], rows[r + 4], rows[r + 5], rows[r + 6], rows[r + 7]) ?? 0;
+          rows[r + ${RESULT}] = fns[rows[r]](rows[r + 1], rows[r + 2], rows[r + 3], rows[r + 4], rows[r + 5], rows[r + 6], rows[r + 7], rows[r + 8]) ?? 0;
         }
       } catch (error) {
         Atomics.compareExchange(ctl, ${CONTROL.ERROR}, 0, index + 1);
