@@ -10,7 +10,6 @@ export * from "./relu";
 export * from "./loss";
 export * from "./sgd";
 export * from "./accumulate";
-export * from "./copy";
 export * from "./threads";
 export * from "./heap";
 export * from "./features";

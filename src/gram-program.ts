@@ -33,15 +33,19 @@ export const GRAM_BASE: readonly GramLine[] = [
 const programLine = (writes: ProgramMatrix) => FORWARD_BACKWARD.find((line) => line.writes === writes)!;
 
 // Forward and backward pass: the loss, grad_w2 and grad_h (grad_w1 = x.T.dot(grad_h) is computed
-// when read, GRAM_READ). h is the one the last update carried; the rest is the program's own lines,
-// but for grad_h's three, which are one kernel here (the ReLU mask applied as the product is stored).
+// when read, GRAM_READ). h is the one the last update carried, copied as its ReLU is taken (one pass
+// over it); the rest is the program's own lines, but for grad_h's three, which are one kernel here
+// (the ReLU mask applied as the product is stored).
 // Every line but the loss's is a sum over one hidden unit's column of h (or row of w2), so threads
 // can run them each on their own hidden units (threads/gram-parts.ts): hence the three groups.
 
 /** The pass up to y_pred. */
 export const GRAM_FORWARD: readonly GramLine[] = [
-  { numpy: ["h = h_next  # = x.dot(w1), carried by the update"], writes: "h", run: (k, b, { n, hidden }) => k.copy(b.h, b.hNext, n * hidden) },
-  programLine("h_relu"),
+  {
+    numpy: ["h = h_next  # = x.dot(w1), carried by the update", "h_relu = np.maximum(h, 0)"],
+    writes: "h_relu",
+    run: (k, b, { n, hidden }) => k.copy_relu_forward(b.h, b.hRelu, b.hNext, n * hidden),
+  },
   programLine("y_pred"),
 ];
 

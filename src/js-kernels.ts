@@ -247,8 +247,11 @@ export function jsKernels(): Kernels {
     pack_panels: (panels, a, m, k) => pack_panels(panels.array, a.array, m, k),
     prepare_pn() {},
     gemm_pn: (c, panels, b, m, k, n) => gemm_pn(c.array, panels.array, b.array, m, k, n),
-    copy: (out, a, len) => out.array.set(a.array.subarray(0, len)),
     relu_forward: (out, h, len) => relu_forward(out.array, h.array, len),
+    copy_relu_forward: (h, out, src, len) => {
+      h.array.set(src.array.subarray(0, len));
+      relu_forward(out.array, src.array, len);
+    },
     relu_backward: (grad, h, len) => relu_backward(grad.array, h.array, len),
     sse_loss_grad: (grad, pred, y, len) => sse_loss_grad(grad.array, pred.array, y.array, len),
     sgd: (w, g, lr, len) => sgd(w.array, g.array, lr, len),

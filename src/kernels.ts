@@ -66,10 +66,10 @@ export interface Kernels {
   prepare_pn(m: number, n: number): void;
   /** C[m×n] = A·B[k×n], A given as pack_panels' panels. */
   gemm_pn(c: Block, panels: Block, b: Block, m: number, k: number, n: number): void;
-  /** out = a, element-wise (len elements). */
-  copy(out: Block, a: Block, len: number): void;
   /** out = max(h, 0), element-wise (numpy's np.maximum). */
   relu_forward(out: Block, h: Block, len: number): void;
+  /** h = src and out = max(src, 0), element-wise (the Gram form's carried h and its ReLU). */
+  copy_relu_forward(h: Block, out: Block, src: Block, len: number): void;
   /** grad = 0 where h < 0, in place. */
   relu_backward(grad: Block, h: Block, len: number): void;
   /** Returns Σ(pred − y)², writes grad = 2(pred − y). */

@@ -15,7 +15,7 @@ export function wasmFunctions(wasm: WasmExports, dtype: DType) {
     sgd: wasm[`sgd_${dtype}`],
     sgdCheck: wasm[`sgd_check_${dtype}`],
     accumulate: wasm[`accumulate_${dtype}`],
-    copy: wasm[`copy_${dtype}`],
+    copyRelu: wasm[`copy_relu_forward_${dtype}`],
     pnAcc: wasm[`gemm_pn_acc_${dtype}`],
     ntMask: wasm[`gemm_nt_mask_${dtype}`],
   };
@@ -34,7 +34,7 @@ export function wasmKernels(wasm: WasmExports, dtype: DType): NetKernels {
     pack_panels: (panels, a, m, k) => f.pack(panels.offset, a.offset, m, k),
     prepare_pn() {},
     gemm_pn: (c, panels, b, m, k, n) => f.pn(c.offset, panels.offset, b.offset, m, k, n, panelsLength(4, k)),
-    copy: (out, a, len) => f.copy(out.offset, a.offset, len),
+    copy_relu_forward: (h, out, src, len) => f.copyRelu(h.offset, out.offset, src.offset, len),
     relu_forward: (out, h, len) => f.relu(out.offset, h.offset, len),
     relu_backward: (grad, h, len) => f.reluBack(grad.offset, h.offset, len),
     sse_loss_grad: (grad, pred, y, len) => f.loss(grad.offset, pred.offset, y.offset, len),

@@ -142,19 +142,23 @@ describe.each(ALL_BUILDS)("%s build", (build) => {
       }
     });
 
-    it("copy copies a into out bit for bit (−0, NaN and infinities included), on every tail", async () => {
+    it("copy_relu_forward copies src into h bit for bit (−0, NaN and infinities included) and is relu_forward into out, on every tail", async () => {
       const w = await wasm(build);
       const S = dtype === "f64" ? "f64" : "f32";
       for (const len of LENGTHS) {
-        const a = randomValues(len + 11, len, dtype).map((v, i) => [v, -0, NaN, Infinity, -Infinity][i % 5] ?? v);
-        const O = guardedBlock(w, dtype, randomValues(len + 12, len, dtype));
-        const A = guardedBlock(w, dtype, a);
-        w[`copy_${S}`](O.offset, A.offset, len);
-        const want = dtype === "f64" ? Float64Array.from(a) : Float32Array.from(a);
-        expectSame(O.array, want, `${build} ${dtype} copy len=${len}`);
-        expectSame(A.array, want, `${build} ${dtype} copy leaves a`);
-        O.checkGuards(`copy len=${len}`);
-        [O, A].forEach((X) => X.free());
+        const src = randomValues(len + 11, len, dtype).map((v, i) => [v, -0, NaN, Infinity, -Infinity, 0][i % 6] ?? v);
+        const H = guardedBlock(w, dtype, randomValues(len + 12, len, dtype));
+        const O = guardedBlock(w, dtype, randomValues(len + 13, len, dtype));
+        const A = guardedBlock(w, dtype, src);
+        w[`copy_relu_forward_${S}`](H.offset, O.offset, A.offset, len);
+        const want = dtype === "f64" ? Float64Array.from(src) : Float32Array.from(src);
+        const relu = want.slice();
+        ref.relu_forward(relu, want, len);
+        expectSame(H.array, want, `${build} ${dtype} copy_relu_forward h len=${len}`);
+        expectSame(O.array, relu, `${build} ${dtype} copy_relu_forward out len=${len}`);
+        expectSame(A.array, want, `${build} ${dtype} copy_relu_forward leaves src`);
+        [H, O, A].forEach((X) => X.checkGuards(`copy_relu_forward len=${len}`));
+        [H, O, A].forEach((X) => X.free());
       }
     });
 
@@ -340,9 +344,10 @@ function badCalls(w: WasmExports) {
     { what: "sse_loss_grad with grad on y", message: /sse_loss_grad: grad overlaps y/, call: () => w.sse_loss_grad_f64(b, a, b, 4) },
     { what: "sgd with g on w", message: /sgd: g overlaps w/, call: () => w.sgd_f64(a, a, 0.5, 4) },
     { what: "accumulate with a past the end of memory", message: /accumulate: out or a is outside memory/, outside: true, call: () => w.accumulate_f64(c, end - 8, 2) },
-    { what: "copy with a on out", message: /copy: a overlaps out/, call: () => w.copy_f64(a + 8, a, 4) },
-    { what: "copy with len = 0", message: /copy: len must be >= 1/, call: () => w.copy_f64(a, b, 0) },
-    { what: "copy with out past the end of memory", message: /copy: out or a is outside memory/, outside: true, call: () => w.copy_f64(end - 8, a, 2) },
+    { what: "copy_relu_forward with out on src", message: /copy_relu_forward: h, out and src overlap/, call: () => w.copy_relu_forward_f64(b, a + 8, a, 4) },
+    { what: "copy_relu_forward with h on out", message: /copy_relu_forward: h, out and src overlap/, call: () => w.copy_relu_forward_f64(c, c, a, 4) },
+    { what: "copy_relu_forward with len = 0", message: /copy_relu_forward: len must be >= 1/, call: () => w.copy_relu_forward_f64(c, b, a, 0) },
+    { what: "copy_relu_forward with src past the end of memory", message: /copy_relu_forward: h, out or src is outside memory/, outside: true, call: () => w.copy_relu_forward_f64(c, b, end - 8, 2) },
     { what: "gemm_pn_acc with C on B", message: /gemm: C overlaps B/, call: () => w.gemm_pn_acc_f64(b, panels, b, 0.5, 3, k, n, terms) },
     { what: "gemm_pn_acc with B past the end of memory", message: /gemm: B is outside memory/, outside: true, call: () => w.gemm_pn_acc_f64(c, panels, end - 8, 0.5, m, k, n, terms) },
     { what: "gemm_pn_acc with the terms scratch on C", message: /gemm: the terms scratch overlaps C/, call: () => w.gemm_pn_acc_f64(c, panels, b, 0.5, m, k, n, c + 8) },

@@ -87,8 +87,8 @@ export interface WasmExports {
   gemm_nt_mask_f32: GemmMask;
   accumulate_f64(out: number, a: number, len: number): void;
   accumulate_f32(out: number, a: number, len: number): void;
-  copy_f64(out: number, a: number, len: number): void;
-  copy_f32(out: number, a: number, len: number): void;
+  copy_relu_forward_f64(h: number, out: number, src: number, len: number): void;
+  copy_relu_forward_f32(h: number, out: number, src: number, len: number): void;
   /** The next chunk of a threaded job for thread t, or −1 (assembly/threads.ts); counters is a byte address. */
   take_chunk(counters: number, chunks: number, t: number, threads: number): number;
   /** What the build was compiled with (assembly/features.ts): bit 0 SIMD, bit 1 relaxed SIMD, bit 2 threads. */
@@ -99,7 +99,7 @@ export interface WasmExports {
 export const EXPORTED_FUNCTIONS = [
   "heap_alloc", "heap_free", "take_chunk", "build_features",
   ...(["f64", "f32"] as const).flatMap((t) =>
-    ["gemm_nn", "gemm_tn", "gemm_nt", "gemm_pn", "pack_panels", "relu_forward", "relu_backward", "sse_loss_grad", "sgd", "sgd_check", "accumulate", "copy", "gemm_pn_acc", "gemm_nt_mask"].map((k) => `${k}_${t}`),
+    ["gemm_nn", "gemm_tn", "gemm_nt", "gemm_pn", "pack_panels", "relu_forward", "relu_backward", "sse_loss_grad", "sgd", "sgd_check", "accumulate", "copy_relu_forward", "gemm_pn_acc", "gemm_nt_mask"].map((k) => `${k}_${t}`),
   ),
 ] as const;
 

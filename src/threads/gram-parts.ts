@@ -63,8 +63,7 @@ function recordingKernels(pool: ThreadPool, dtype: DType): NetKernels {
     throw new Error(`${name} does not run on a part of the Gram form`);
   };
   return {
-    copy: (out, a, len) => pool.call(op("copy"), out.offset, a.offset, len, 0),
-    relu_forward: (out, h, len) => pool.call(op("relu_forward"), out.offset, h.offset, len, 0),
+    copy_relu_forward: (h, out, src, len) => pool.call(op("copy_relu_forward"), h.offset, out.offset, src.offset, len),
     gemm_nn: (c, a, b, m, k, n) => pool.call(op("gemm_nn"), c.offset, a.offset, b.offset, m, k, n),
     gemm_tn: (c, a, b, m, k, n) => pool.call(op("gemm_tn"), c.offset, a.offset, b.offset, m, k, n, m), // lda = m: all of A
     gemm_nt_mask: (c, a, b, h, m, k, n) => pool.call(op("gemm_nt_mask"), c.offset, a.offset, b.offset, h.offset, m, k, n),
@@ -75,6 +74,7 @@ function recordingKernels(pool: ThreadPool, dtype: DType): NetKernels {
     pack_panels: mainOnly("pack_panels"),
     prepare_pn: mainOnly("prepare_pn"),
     gemm_pn: mainOnly("gemm_pn"),
+    relu_forward: mainOnly("relu_forward"),
     relu_backward: mainOnly("relu_backward"),
     sse_loss_grad: mainOnly("sse_loss_grad"),
   };

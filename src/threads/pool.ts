@@ -25,7 +25,7 @@ const SPIN = 5_000;
 export const OPS = [
   "gemm_pn_f64", "gemm_pn_f32", "gemm_tn_f64", "gemm_tn_f32", "sgd_f64", "sgd_f32",
   // The Gram form's parts (gram-parts.ts).
-  "copy_f64", "copy_f32", "relu_forward_f64", "relu_forward_f32", "gemm_nn_f64", "gemm_nn_f32", "gemm_nt_mask_f64", "gemm_nt_mask_f32",
+  "copy_relu_forward_f64", "copy_relu_forward_f32", "gemm_nn_f64", "gemm_nn_f32", "gemm_nt_mask_f64", "gemm_nt_mask_f32",
   "gemm_pn_acc_f64", "gemm_pn_acc_f32", "sgd_check_f64", "sgd_check_f32",
 ] as const;
 export type Op = (typeof OPS)[number];
