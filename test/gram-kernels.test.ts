@@ -12,10 +12,12 @@ import { panelsLength, type DType, type FloatArray } from "../src/kernels.js";
 import { wasmKernels } from "../src/wasm-kernels.js";
 import { BUILDS, DEBUG_BUILDS, DTYPES, EPSILON, exact, expectClose, expectSame, guardedBlock, randomValues, wasm, type TestBuild } from "./harness.js";
 
-// [m, k, n]: ones, primes, every tail of the tiles (m % 4, n % 8), and the seed network's K·grad_h.
+// [m, k, n]: ones, primes, every tail of the tiles (m % 4, n % 8) and of the sparse update's groups
+// of 3 panels (m % 12), the seed network's K·grad_h, and sizes past it.
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 1, 5], [1, 7, 1], [5, 1, 3], [2, 3, 4], [3, 5, 7], [4, 8, 6], [17, 17, 9], [9, 2, 13],
   [7, 11, 3], [13, 13, 2], [31, 17, 29], [6, 5, 11], [10, 3, 15], [8, 9, 16], [11, 2, 17], [37, 37, 45], [64, 64, 100],
+  [12, 12, 3], [24, 24, 5], [20, 20, 4], [131, 97, 7], [200, 200, 3],
 ];
 const ALPHAS = [-1e-3, 0.75];
 const ALL_BUILDS: TestBuild[] = [...BUILDS, ...DEBUG_BUILDS];
