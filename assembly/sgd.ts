@@ -1,4 +1,5 @@
-// Plain SGD, in place, and the check that it would keep the weights finite. The SIMD loops take two
+// Plain SGD, in place, the check that it would keep the weights finite, and both at once into
+// another block. The SIMD loops take two
 // vectors a turn (as relu.ts's, for the same reason), then one, then the tail element by element.
 
 import { disjoint, inMemory } from "./asserts";
@@ -71,5 +72,48 @@ function sgd_check<T>(w: usize, g: usize, lr: T, len: i32): i32 {
   return -1;
 }
 
+// out[i] = w[i] − lr·g[i] (sgd's arithmetic and bits) into a block of its own, returning the index of
+// the first out[i] that is NaN or ±Infinity, or −1: sgd_check and sgd in one pass, for a w whose
+// update the caller can drop by not taking out (the Gram form's S, double-buffered). w and g are
+// read only; out must overlap neither (w and g may overlap each other).
+function sgd_into_checked<T>(out: usize, w: usize, g: usize, lr: T, len: i32): i32 {
+  assert(len >= 1, "sgd_into_checked: len must be >= 1");
+  assert(inMemory<T>(out, len) && inMemory<T>(w, len) && inMemory<T>(g, len), "sgd_into_checked: out, w or g is outside memory");
+  assert(disjoint<T>(out, len, w, len) && disjoint<T>(out, len, g, len), "sgd_into_checked: out overlaps w or g");
+  let i = 0;
+  // The vector part ORs next − next (+0 where finite, NaN where not) into bad, as sgd_check does.
+  let bad = false;
+  if (ASC_FEATURE_SIMD) {
+    const L = 16 / sizeof<T>();
+    const rate = v128.splat<T>(lr);
+    let badness = v128.splat<T>(<T>0);
+    for (; i + 2 * L <= len; i += 2 * L) {
+      const v0 = nextVector<T>(w, g, rate, i);
+      const v1 = nextVector<T>(w, g, rate, i + L);
+      v128.store(at<T>(out, i), v0);
+      v128.store(at<T>(out, i + L), v1);
+      badness = v128.or(badness, v128.or(v128.sub<T>(v0, v0), v128.sub<T>(v1, v1)));
+    }
+    for (; i + L <= len; i += L) {
+      const v = nextVector<T>(w, g, rate, i);
+      v128.store(at<T>(out, i), v);
+      badness = v128.or(badness, v128.sub<T>(v, v));
+    }
+    bad = v128.any_true(badness);
+  }
+  const vectors = i;
+  let first = -1;
+  for (; i < len; i++) {
+    const next = load<T>(at<T>(w, i)) - lr * load<T>(at<T>(g, i));
+    store<T>(at<T>(out, i), next);
+    if (first < 0 && !isFinite<T>(next)) first = i;
+  }
+  // Only if a vector held a NaN or ±Infinity: find which element, from the start.
+  if (bad) for (let j = 0; j < vectors; j++) if (!isFinite<T>(load<T>(at<T>(out, j)))) return j;
+  return first;
+}
+
 export function sgd_check_f64(w: usize, g: usize, lr: f64, len: i32): i32 { return sgd_check<f64>(w, g, lr, len); }
 export function sgd_check_f32(w: usize, g: usize, lr: f32, len: i32): i32 { return sgd_check<f32>(w, g, lr, len); }
+export function sgd_into_checked_f64(out: usize, w: usize, g: usize, lr: f64, len: i32): i32 { return sgd_into_checked<f64>(out, w, g, lr, len); }
+export function sgd_into_checked_f32(out: usize, w: usize, g: usize, lr: f32, len: i32): i32 { return sgd_into_checked<f32>(out, w, g, lr, len); }

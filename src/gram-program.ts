@@ -86,6 +86,18 @@ export const GRAM_UPDATE: readonly GramLine[] = [
   ...UPDATE.filter((line) => line.writes === "w2"),
 ];
 
+/**
+ * The checked update on one thread (gram.ts) computes S's next value in the pass that checks it,
+ * into a block of its own: w2's check (GRAM_UPDATE_CHECKS), this line, the h update, then, once all
+ * three are finite, S and S_next swapped and w2 updated. A refused update drops S_next, so S is as
+ * it was; threads check and update their parts' S with GRAM_UPDATE_CHECKS and GRAM_UPDATE.
+ */
+export const GRAM_S_NEXT: GramLine = {
+  numpy: ["S_next = S + learning_rate * grad_h  # finite? then S = S_next"],
+  writes: "S",
+  run: (k, b, { n, hidden }, lr) => k.sgd_into_checked(b.sNext, b.s, b.gradH, -lr, n * hidden),
+};
+
 /** What readers of w1 and grad_w1 get (net.w1, net.gradW1, saveWeights, predict): materialized. */
 export const GRAM_READ: Readonly<Record<"w1" | "grad_w1", readonly GramLine[]>> = {
   w1: [

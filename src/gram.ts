@@ -11,7 +11,7 @@ import { TwoLayerError } from "./errors.js";
 import { pythonFloat } from "./format.js";
 import type { Block, DType, FloatArray, NetKernels } from "./kernels.js";
 import type { GramBlocks, NetBlocks } from "./layout.js";
-import { GRAM_BASE, GRAM_FORWARD_BACKWARD, GRAM_READ, GRAM_UPDATE, GRAM_UPDATE_CHECKS, type GramLine } from "./gram-program.js";
+import { GRAM_BASE, GRAM_FORWARD_BACKWARD, GRAM_READ, GRAM_S_NEXT, GRAM_UPDATE, GRAM_UPDATE_CHECKS, type GramLine } from "./gram-program.js";
 import { UPDATE, type ProgramSizes } from "./program.js";
 import type { GramParts, GramRefusal } from "./threads/gram-parts.js";
 
@@ -61,6 +61,9 @@ function refusalReason({ matrix, index, value }: GramRefusal): string {
   if (matrix === "S") return `w1 through the Gram form's S[${index}] ${pythonFloat(value)} (w1 = w1₀ − xᵀ·S)`;
   return `the next pass's h = x·w1 at h[${index}] ${pythonFloat(value)}`;
 }
+
+const W2_CHECK = GRAM_UPDATE_CHECKS.find((line) => line.writes === "w2")!;
+const W2_UPDATE = GRAM_UPDATE.find((line) => line.writes === "w2")!;
 
 export class GramState {
   private readonly b: NetBlocks & GramBlocks;
@@ -217,18 +220,22 @@ export class GramState {
     return undefined;
   }
 
-  /** The update on the main thread, checked: GRAM_UPDATE_CHECKS, the h update, then S and w2. */
+  /**
+   * The update on the main thread, checked (GRAM_S_NEXT says how): w2's check, S_next, the h update,
+   * then S = S_next (the blocks swapped) and w2's update.
+   */
   private checkedUpdate(lr: number): GramRefusal | undefined {
     const { k, b, sizes, dtype } = this;
-    const [hLine, ...apply] = GRAM_UPDATE;
-    for (const check of GRAM_UPDATE_CHECKS) {
+    const [hLine] = GRAM_UPDATE;
+    for (const check of [W2_CHECK, GRAM_S_NEXT]) {
       const i = check.run(k, b, sizes, lr) as number;
       const matrix = check.writes as GramRefusal["matrix"];
       if (i >= 0) return { matrix, index: i, value: refusedValue(dtype, matrix, b, i, lr) };
     }
     const i = hLine.run(k, b, sizes, lr) as number;
     if (i >= 0) return { matrix: "h_next", index: i, value: b.hNext.array[i] };
-    this.run(apply, lr);
+    [b.s, b.sNext] = [b.sNext, b.s];
+    W2_UPDATE.run(k, b, sizes, lr);
     return undefined;
   }
 

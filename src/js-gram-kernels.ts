@@ -1,4 +1,4 @@
-import { gemm_nt, gemm_pn, relu_backward, scratchOf } from "./js-kernels.js";
+import { gemm_nt, gemm_pn, relu_backward, scratchOf, sgd } from "./js-kernels.js";
 import type { FloatArray, GramKernels } from "./kernels.js";
 
 // The Gram form's kernels in plain TypeScript: the reference the wasm kernels are tested against and
@@ -96,6 +96,17 @@ export function gemm_nt_mask(c: FloatArray, a: FloatArray, b: FloatArray, h: Flo
 }
 
 /**
+ * out = w − lr·g as js-kernels.ts's sgd computes it (float32: lr and each product rounded, then the
+ * difference on store), w unchanged; returns the first i whose out[i] is NaN or ±Infinity, or −1.
+ */
+export function sgd_into_checked(out: FloatArray, w: FloatArray, g: FloatArray, lr: number, len: number): number {
+  out.set(w.subarray(0, len));
+  sgd(out, g, lr, len);
+  for (let i = 0; i < len; i++) if (!Number.isFinite(out[i])) return i;
+  return -1;
+}
+
+/**
  * The Gram kernels of the plain TypeScript backend (either dtype), with their scratch: the h update's
  * (N×H, every iteration) always kept, grad_h's Bᵀ (w2ᵀ) as gemm_nt's.
  */
@@ -105,5 +116,6 @@ export function jsGramKernels(): GramKernels {
   return {
     gemm_pn_acc: (c, panels, b, alpha, m, k, n) => gemm_pn_acc(c.array, panels.array, b.array, alpha, m, k, n, sums(c.array, m * n)),
     gemm_nt_mask: (c, a, b, h, m, k, n) => gemm_nt_mask(c.array, a.array, b.array, h.array, m, k, n, transposed(c.array, k * n)),
+    sgd_into_checked: (out, w, g, lr, len) => sgd_into_checked(out.array, w.array, g.array, lr, len),
   };
 }

@@ -94,6 +94,8 @@ export interface GramKernels {
   gemm_pn_acc(c: Block, panels: Block, b: Block, alpha: number, m: number, k: number, n: number, terms: Block): number;
   /** C[m×n] = A[m×k]·Bᵀ (B stored n×k) as gemm_nt, then +0 where H[m×n] < 0 as relu_backward. */
   gemm_nt_mask(c: Block, a: Block, b: Block, h: Block, m: number, k: number, n: number): void;
+  /** out = w − lr·g as sgd computes it, w left as it was; returns sgd_check's answer for it (the first non-finite i, or −1). */
+  sgd_into_checked(out: Block, w: Block, g: Block, lr: number, len: number): number;
 }
 
 /** Every kernel a network runs: the program's (Kernels) and the Gram form's. */

@@ -34,10 +34,11 @@ function blockSizes({ n, dIn, hidden: H, dOut }: Sizes) {
 
 /**
  * The Gram form's blocks (gram networks only, carved after the others): x as the state was built
- * from (xUsed, N×D_in), K = x·xᵀ (N×N) and its panels, S = Σ lr·grad_h (N×H), the next pass's h
- * (hNext, N×H), the h update's scratch (terms, 2N: gemm_pn_acc's list of a column's nonzeros of
- * grad_h), w1₀ (w1Base, D_in×H), and w1Seen (D_in×H): what a handed-out w1 view held, to see writes
- * through it (and scratch for xᵀ·S when no view is out).
+ * from (xUsed, N×D_in), K = x·xᵀ (N×N) and its panels, S = Σ lr·grad_h (N×H), the S that a checked
+ * update on one thread computes before it is accepted (sNext, N×H; then swapped with s), the next
+ * pass's h (hNext, N×H), the h update's scratch (terms, 2N: gemm_pn_acc's list of a column's
+ * nonzeros of grad_h), w1₀ (w1Base, D_in×H), and w1Seen (D_in×H): what a handed-out w1 view held, to
+ * see writes through it (and scratch for xᵀ·S when no view is out).
  */
 function gramSizes({ n, dIn, hidden: H }: Sizes) {
   return {
@@ -45,6 +46,7 @@ function gramSizes({ n, dIn, hidden: H }: Sizes) {
     k: n * n,
     kPanels: panelsLength(n, n),
     s: n * H,
+    sNext: n * H,
     hNext: n * H,
     terms: 2 * n,
     w1Base: dIn * H,

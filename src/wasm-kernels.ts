@@ -14,6 +14,7 @@ export function wasmFunctions(wasm: WasmExports, dtype: DType) {
     loss: wasm[`sse_loss_grad_${dtype}`],
     sgd: wasm[`sgd_${dtype}`],
     sgdCheck: wasm[`sgd_check_${dtype}`],
+    sgdIntoChecked: wasm[`sgd_into_checked_${dtype}`],
     accumulate: wasm[`accumulate_${dtype}`],
     copyRelu: wasm[`copy_relu_forward_${dtype}`],
     pnAcc: wasm[`gemm_pn_acc_${dtype}`],
@@ -42,5 +43,6 @@ export function wasmKernels(wasm: WasmExports, dtype: DType): NetKernels {
     sgd_check: (w, g, lr, len) => f.sgdCheck(w.offset, g.offset, lr, len),
     gemm_pn_acc: (c, panels, b, alpha, m, k, n, terms) => f.pnAcc(c.offset, panels.offset, b.offset, alpha, m, k, n, terms.offset),
     gemm_nt_mask: (c, a, b, h, m, k, n) => f.ntMask(c.offset, a.offset, b.offset, h.offset, m, k, n),
+    sgd_into_checked: (out, w, g, lr, len) => f.sgdIntoChecked(out.offset, w.offset, g.offset, lr, len),
   };
 }

@@ -4,10 +4,12 @@
 // the debug builds refusing calls that break a contract, and the shipped builds carrying no asserts.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { jsGramKernels } from "../src/js-gram-kernels.js";
 import * as ref from "../src/js-kernels.js";
 import { panelsLength, type DType } from "../src/kernels.js";
 import type { WasmExports } from "../src/builds/builds.js";
 import { defaultWasmUrl } from "../src/builds/source.js";
+import { wasmKernels } from "../src/wasm-kernels.js";
 import { BUILDS, DEBUG_BUILDS, DTYPES, EPSILON, debugWasmUrl, exact, expectClose, expectSame, guardedBlock, kernelsFor, randomValues, wasm, type TestBuild } from "./harness.js";
 
 // [m, k, n]: ones, primes, tails of every SIMD width (2 lanes f64, 4 lanes f32), and the seed network's.
@@ -291,7 +293,16 @@ describe.each(ALL_BUILDS)("%s build", (build) => {
             expect(want, `${label}: the reference`).toBe(bad.length ? Math.min(...bad) : -1);
             expect(k.sgd_check(W, G, 1e-3, len), label).toBe(want);
             expectSame(W.array, dtype === "f64" ? Float64Array.from(wv) : Float32Array.from(wv), `${label}: w unchanged`);
-            [W, G].forEach((X) => X.free());
+            // sgd_into_checked: sgd's values into out (w left as it was) and sgd_check's answer, in one pass.
+            const O = guardedBlock(w, dtype, randomValues(len + 5, len, dtype));
+            const updated = dtype === "f64" ? Float64Array.from(wv) : Float32Array.from(wv);
+            ref.sgd(updated, dtype === "f64" ? Float64Array.from(gv) : Float32Array.from(gv), 1e-3, len);
+            expect(wasmKernels(w, dtype).sgd_into_checked(O, W, G, 1e-3, len), `${label}: sgd_into_checked`).toBe(want);
+            expectSame(O.array, updated, `${label}: sgd_into_checked's out is sgd's w`);
+            expectSame(W.array, dtype === "f64" ? Float64Array.from(wv) : Float32Array.from(wv), `${label}: sgd_into_checked leaves w`);
+            expect(jsGramKernels().sgd_into_checked(O, W, G, 1e-3, len), `${label}: the js backend's sgd_into_checked`).toBe(want);
+            [W, G, O].forEach((X) => X.checkGuards(label));
+            [W, G, O].forEach((X) => X.free());
           }
         }
       }
@@ -343,6 +354,9 @@ function badCalls(w: WasmExports) {
     { what: "relu_backward with len = 0", message: /relu_backward: len must be >= 1/, call: () => w.relu_backward_f64(a, b, 0) },
     { what: "sse_loss_grad with grad on y", message: /sse_loss_grad: grad overlaps y/, call: () => w.sse_loss_grad_f64(b, a, b, 4) },
     { what: "sgd with g on w", message: /sgd: g overlaps w/, call: () => w.sgd_f64(a, a, 0.5, 4) },
+    { what: "sgd_into_checked with out on w", message: /sgd_into_checked: out overlaps w or g/, call: () => w.sgd_into_checked_f64(a, a + 8, b, 0.5, 4) },
+    { what: "sgd_into_checked with out on g", message: /sgd_into_checked: out overlaps w or g/, call: () => w.sgd_into_checked_f64(c, a, c, 0.5, 4) },
+    { what: "sgd_into_checked with g past the end of memory", message: /sgd_into_checked: out, w or g is outside memory/, outside: true, call: () => w.sgd_into_checked_f64(c, a, end - 8, 0.5, 2) },
     { what: "accumulate with a past the end of memory", message: /accumulate: out or a is outside memory/, outside: true, call: () => w.accumulate_f64(c, end - 8, 2) },
     { what: "copy_relu_forward with out on src", message: /copy_relu_forward: h, out and src overlap/, call: () => w.copy_relu_forward_f64(b, a + 8, a, 4) },
     { what: "copy_relu_forward with h on out", message: /copy_relu_forward: h, out and src overlap/, call: () => w.copy_relu_forward_f64(c, c, a, 4) },

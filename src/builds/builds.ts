@@ -81,6 +81,8 @@ export interface WasmExports {
   sgd_f32(w: number, g: number, lr: number, len: number): void;
   sgd_check_f64(w: number, g: number, lr: number, len: number): number;
   sgd_check_f32(w: number, g: number, lr: number, len: number): number;
+  sgd_into_checked_f64(out: number, w: number, g: number, lr: number, len: number): number;
+  sgd_into_checked_f32(out: number, w: number, g: number, lr: number, len: number): number;
   gemm_pn_acc_f64: GemmAcc;
   gemm_pn_acc_f32: GemmAcc;
   gemm_nt_mask_f64: GemmMask;
@@ -99,7 +101,7 @@ export interface WasmExports {
 export const EXPORTED_FUNCTIONS = [
   "heap_alloc", "heap_free", "take_chunk", "build_features",
   ...(["f64", "f32"] as const).flatMap((t) =>
-    ["gemm_nn", "gemm_tn", "gemm_nt", "gemm_pn", "pack_panels", "relu_forward", "relu_backward", "sse_loss_grad", "sgd", "sgd_check", "accumulate", "copy_relu_forward", "gemm_pn_acc", "gemm_nt_mask"].map((k) => `${k}_${t}`),
+    ["gemm_nn", "gemm_tn", "gemm_nt", "gemm_pn", "pack_panels", "relu_forward", "relu_backward", "sse_loss_grad", "sgd", "sgd_check", "sgd_into_checked", "accumulate", "copy_relu_forward", "gemm_pn_acc", "gemm_nt_mask"].map((k) => `${k}_${t}`),
   ),
 ] as const;
 

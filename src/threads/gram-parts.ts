@@ -75,6 +75,7 @@ function recordingKernels(pool: ThreadPool, dtype: DType): NetKernels {
     prepare_pn: mainOnly("prepare_pn"),
     gemm_pn: mainOnly("gemm_pn"),
     relu_forward: mainOnly("relu_forward"),
+    sgd_into_checked: mainOnly("sgd_into_checked"),
     relu_backward: mainOnly("relu_backward"),
     sse_loss_grad: mainOnly("sse_loss_grad"),
   };
