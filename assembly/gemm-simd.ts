@@ -233,11 +233,11 @@ export function gemm_nt<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32)
   sweepRowBlocks<T>(c, m, n, k, a, 4 * K, K, S, STRIDED, b, K, S, GATHERED);
 }
 
-// gemm_nt's sweep, each C element stored as +0 where H (laid out as C, at h) is negative.
-export function gemm_nt_mask<T>(c: usize, a: usize, b: usize, h: usize, m: i32, k: i32, n: i32): void {
+// gemm_pn's sweep (A in panels, lda = 4k; B k×n row-major), each C element stored as +0 where H (laid
+// out as C, at h) is negative: gemm_nt_mask's product, on the A and Bᵀ it packed.
+export function gemm_pn_mask<T>(c: usize, a: usize, b: usize, h: usize, m: i32, k: i32, n: i32): void {
   const S = <usize>sizeof<T>();
-  const K = <usize>k * S;
-  sweepRowBlocks<T>(c, m, n, k, a, 4 * K, K, S, STRIDED, b, K, S, GATHERED, MASK, h - c);
+  sweep<T>(c, m, n, k, a, 4 * <usize>k * S, S, 4 * S, ADJACENT, b, S, <usize>n * S, CONTIGUOUS, MASK, <T>0, h - c);
 }
 
 export function gemm_pn<T>(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, lda: i32): void {

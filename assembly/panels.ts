@@ -1,7 +1,7 @@
 // Packing A into the 4-row panels gemm_pn reads: one plain loop, the same in every build.
 
 import { disjoint, inMemory } from "./asserts";
-import { at } from "./pointers";
+import { packPanels } from "./pack";
 
 // Packs A (m×k, row-major, m and k ≥ 1) into ⌈m/4⌉ panels of 4 rows for gemm_pn: panel q holds
 // A(4q + r, p) at element q·4k + 4p + r, so the 4 values a 4-row tile needs at one p are adjacent and
@@ -14,13 +14,7 @@ function pack_panels<T>(panels: usize, a: usize, m: i32, k: i32): void {
   assert(inMemory<T>(a, <u64>m * <u64>k), "pack_panels: A is outside memory");
   assert(inMemory<T>(panels, packed), "pack_panels: the panels are outside memory");
   assert(disjoint<T>(panels, packed, a, <u64>m * <u64>k), "pack_panels: the panels overlap A");
-  for (let i0 = 0; i0 < m; i0 += 4) {
-    const panel = at<T>(panels, i0 * k);
-    for (let r = 0; r < 4; r++) {
-      const i = i0 + r;
-      for (let p = 0; p < k; p++) store<T>(at<T>(panel, 4 * p + r), i < m ? load<T>(at<T>(a, i * k + p)) : <T>0);
-    }
-  }
+  packPanels<T>(panels, a, m, k);
 }
 
 export function pack_panels_f64(panels: usize, a: usize, m: i32, k: i32): void { pack_panels<f64>(panels, a, m, k); }

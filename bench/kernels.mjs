@@ -9,7 +9,7 @@ import { loadBuild } from "../dist/builds/load.js";
 import { defaultWasmUrl } from "../dist/builds/source.js";
 import { jsGramKernels } from "../dist/js-gram-kernels.js";
 import { jsKernels } from "../dist/js-kernels.js";
-import { panelsLength } from "../dist/kernels.js";
+import { gramScratchLength, panelsLength } from "../dist/kernels.js";
 import { NumpyRandomState } from "../dist/numpy/random-state.js";
 import { wasmKernels } from "../dist/wasm-kernels.js";
 import { SEED, fail } from "./common.mjs";
@@ -53,7 +53,7 @@ export async function operands(dtype, variant) {
     x: filled(n * dIn), panels: block(panelsLength(n, dIn)), w1: filled(dIn * H), w2: filled(H * dOut), y: filled(n * dOut),
     h: filled(n * H), hRelu: block(n * H), yPred: filled(n * dOut), gradYPred: filled(n * dOut),
     gradH: filled(n * H), gradW1: block(dIn * H), gradW2: block(H * dOut), w: filled(dIn * H + H * dOut), g: filled(dIn * H + H * dOut),
-    gram: block(n * n), gramPanels: block(panelsLength(n, n)), hNext: filled(n * H), gramGradH: filled(n * H), terms: block(2 * n),
+    gram: block(n * n), gramPanels: block(panelsLength(n, n)), hNext: filled(n * H), gramGradH: filled(n * H), scratch: block(gramScratchLength(n, dOut, H)),
   };
   kernels.pack_panels(o.panels, o.x, n, dIn);
   kernels.gemm_nt(o.gram, o.x, o.x, n, dIn, n);
@@ -75,9 +75,9 @@ export function kernelList(dtype) {
     gemm(`y_pred = h_relu·w2 (gemm_nn ${n}×${H}×${dOut})`, n, H, dOut, (K, o) => { K.gemm_nn(o.yPred, o.hRelu, o.w2, n, H, dOut); return o.yPred; }),
     gemm(`grad_w2 = h_reluᵀ·grad_y_pred (gemm_tn ${H}×${n}×${dOut})`, H, n, dOut, (K, o) => { K.gemm_tn(o.gradW2, o.hRelu, o.gradYPred, H, n, dOut); return o.gradW2; }),
     gemm(`grad_h_relu = grad_y_pred·w2ᵀ (gemm_nt ${n}×${dOut}×${H})`, n, dOut, H, (K, o) => { K.gemm_nt(o.gradH, o.gradYPred, o.w2, n, dOut, H); return o.gradH; }),
-    // Its GFLOP/s count the dense product's flops: with grad_h half zeros the SIMD builds do about half.
-    gemm(`Gram form: h_next −= lr·K·grad_h (gemm_pn_acc ${n}×${n}×${H}, grad_h ReLU-masked)`, n, n, H, (K, o) => { K.gemm_pn_acc(o.hNext, o.gramPanels, o.gramGradH, -1e-6, n, n, H, o.terms); return o.hNext; }),
-    gemm(`Gram form: grad_h, 0 where h < 0 (gemm_nt_mask ${n}×${dOut}×${H})`, n, dOut, H, (K, o) => { K.gemm_nt_mask(o.gradH, o.gradYPred, o.w2, o.h, n, dOut, H); return o.gradH; }),
+    // Its GFLOP/s count the dense product's flops: with grad_h half zeros the float64 SIMD build without FMA does about half.
+    gemm(`Gram form: h_next −= lr·K·grad_h (gemm_pn_acc ${n}×${n}×${H}, grad_h ReLU-masked)`, n, n, H, (K, o) => { K.gemm_pn_acc(o.hNext, o.gramPanels, o.gramGradH, -1e-6, n, n, H, o.scratch); return o.hNext; }),
+    gemm(`Gram form: grad_h, 0 where h < 0 (gemm_nt_mask ${n}×${dOut}×${H})`, n, dOut, H, (K, o) => { K.gemm_nt_mask(o.gradH, o.gradYPred, o.w2, o.h, n, dOut, H, o.scratch); return o.gradH; }),
     elementwise(`relu_forward (${n * H})`, 2 * n * H * S, (K, o) => { K.relu_forward(o.hRelu, o.h, n * H); return o.hRelu; }),
     elementwise(`relu_backward (${n * H})`, 3 * n * H * S, (K, o) => { K.relu_backward(o.gradH, o.h, n * H); return o.gradH; }),
     elementwise(`sse_loss_grad (${n * dOut})`, 3 * n * dOut * S, (K, o) => { K.sse_loss_grad(o.gradYPred, o.yPred, o.y, n * dOut); return o.gradYPred; }),

@@ -58,7 +58,7 @@ export const GRAM_BACKWARD: readonly GramLine[] = [
   {
     numpy: ["grad_h_relu = grad_y_pred.dot(w2.T)", "grad_h = grad_h_relu.copy()", "grad_h[h < 0] = 0"],
     writes: "grad_h",
-    run: (k, b, { n, hidden, dOut }) => k.gemm_nt_mask(b.gradH, b.gradYPred, b.w2, b.h, n, dOut, hidden),
+    run: (k, b, { n, hidden, dOut }) => k.gemm_nt_mask(b.gradH, b.gradYPred, b.w2, b.h, n, dOut, hidden, b.scratch),
   },
 ];
 
@@ -79,7 +79,7 @@ export const GRAM_UPDATE: readonly GramLine[] = [
   {
     numpy: ["h_next -= learning_rate * K.dot(grad_h)  # = x.dot(w1 - learning_rate * grad_w1)"],
     writes: "h_next",
-    run: (k, b, { n, hidden }, lr) => k.gemm_pn_acc(b.hNext, b.kPanels, b.gradH, -lr, n, n, hidden, b.terms),
+    run: (k, b, { n, hidden }, lr) => k.gemm_pn_acc(b.hNext, b.kPanels, b.gradH, -lr, n, n, hidden, b.scratch),
   },
   // S − (−lr)·grad_h is S + lr·grad_h bit for bit (negating is exact), so sgd's kernel does it.
   { numpy: ["S += learning_rate * grad_h  # w1 = w1_0 - x.T.dot(S)"], writes: "S", run: (k, b, { n, hidden }, lr) => k.sgd(b.s, b.gradH, -lr, n * hidden) },

@@ -34,6 +34,20 @@ export function panelsLength(m: number, k: number): number {
   return Math.ceil(m / 4) * 4 * k;
 }
 
+/** Elements of gemm_nt_mask's scratch for an m×k A and an n×k B: A's panels, then Bᵀ (assembly/gemm-exports.ts). */
+export function ntMaskScratchLength(m: number, k: number, n: number): number {
+  return panelsLength(m, k) + k * n;
+}
+
+/**
+ * Elements of the scratch the Gram form's kernels share on one thread or part (n samples, d_out
+ * outputs, `hidden` hidden units): gemm_nt_mask's for grad_h, and gemm_pn_acc's 2N for the h update's
+ * term lists (they run one after the other).
+ */
+export function gramScratchLength(n: number, dOut: number, hidden: number): number {
+  return Math.max(2 * n, ntMaskScratchLength(n, dOut, hidden));
+}
+
 /**
  * A dense row-major matrix inside an arena: `offset` is its byte address in the arena's buffer (for
  * the wasm kernels, a pointer into linear memory), `array` a typed-array view of its `length`
@@ -88,12 +102,15 @@ export interface Kernels {
 export interface GramKernels {
   /**
    * C[m×n] += alpha·(A·B[k×n]), A given as pack_panels' panels of an m×k matrix, `terms` scratch of
-   * at least 2k elements (gemm_pn_acc's list of B's nonzero terms in the SIMD builds); returns the
-   * first i whose new C[i] is NaN or ±Infinity, or −1.
+   * at least 2k elements (where the float64 SIMD build without FMA lists B's nonzero terms); returns
+   * the first i whose new C[i] is NaN or ±Infinity, or −1.
    */
   gemm_pn_acc(c: Block, panels: Block, b: Block, alpha: number, m: number, k: number, n: number, terms: Block): number;
-  /** C[m×n] = A[m×k]·Bᵀ (B stored n×k) as gemm_nt, then +0 where H[m×n] < 0 as relu_backward. */
-  gemm_nt_mask(c: Block, a: Block, b: Block, h: Block, m: number, k: number, n: number): void;
+  /**
+   * C[m×n] = A[m×k]·Bᵀ (B stored n×k) as gemm_nt, then +0 where H[m×n] < 0 as relu_backward;
+   * `scratch` of at least ntMaskScratchLength(m, k, n) elements (where the SIMD builds pack A and Bᵀ).
+   */
+  gemm_nt_mask(c: Block, a: Block, b: Block, h: Block, m: number, k: number, n: number, scratch: Block): void;
   /** out = w − lr·g as sgd computes it, w left as it was; returns sgd_check's answer for it (the first non-finite i, or −1). */
   sgd_into_checked(out: Block, w: Block, g: Block, lr: number, len: number): number;
 }

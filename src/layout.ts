@@ -1,6 +1,6 @@
 // One network's arena, laid out from one list of block sizes (as llm.c's fill_in_parameter_sizes):
 // the same list sizes the arena and carves it, so the two cannot drift apart.
-import { panelsLength, type Block, type DType } from "./kernels.js";
+import { gramScratchLength, panelsLength, type Block, type DType } from "./kernels.js";
 import { Arena } from "./memory.js";
 import type { Algorithm } from "./run-info.js";
 
@@ -36,11 +36,11 @@ function blockSizes({ n, dIn, hidden: H, dOut }: Sizes) {
  * The Gram form's blocks (gram networks only, carved after the others): x as the state was built
  * from (xUsed, N×D_in), K = x·xᵀ (N×N) and its panels, S = Σ lr·grad_h (N×H), the S that a checked
  * update on one thread computes before it is accepted (sNext, N×H; then swapped with s), the next
- * pass's h (hNext, N×H), the h update's scratch (terms, 2N: gemm_pn_acc's list of a column's
- * nonzeros of grad_h), w1₀ (w1Base, D_in×H), and w1Seen (D_in×H): what a handed-out w1 view held, to
- * see writes through it (and scratch for xᵀ·S when no view is out).
+ * pass's h (hNext, N×H), the scratch of grad_h's and the h update's kernels (gramScratchLength), w1₀
+ * (w1Base, D_in×H), and w1Seen (D_in×H): what a handed-out w1 view held, to see writes through it
+ * (and scratch for xᵀ·S when no view is out).
  */
-function gramSizes({ n, dIn, hidden: H }: Sizes) {
+function gramSizes({ n, dIn, hidden: H, dOut }: Sizes) {
   return {
     xUsed: n * dIn,
     k: n * n,
@@ -48,7 +48,7 @@ function gramSizes({ n, dIn, hidden: H }: Sizes) {
     s: n * H,
     sNext: n * H,
     hNext: n * H,
-    terms: 2 * n,
+    scratch: gramScratchLength(n, dOut, H),
     w1Base: dIn * H,
     w1Seen: dIn * H,
   };

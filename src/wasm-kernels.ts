@@ -42,7 +42,7 @@ export function wasmKernels(wasm: WasmExports, dtype: DType): NetKernels {
     sgd: (w, g, lr, len) => f.sgd(w.offset, g.offset, lr, len),
     sgd_check: (w, g, lr, len) => f.sgdCheck(w.offset, g.offset, lr, len),
     gemm_pn_acc: (c, panels, b, alpha, m, k, n, terms) => f.pnAcc(c.offset, panels.offset, b.offset, alpha, m, k, n, terms.offset),
-    gemm_nt_mask: (c, a, b, h, m, k, n) => f.ntMask(c.offset, a.offset, b.offset, h.offset, m, k, n),
+    gemm_nt_mask: (c, a, b, h, m, k, n, scratch) => f.ntMask(c.offset, a.offset, b.offset, h.offset, m, k, n, scratch.offset),
     sgd_into_checked: (out, w, g, lr, len) => f.sgdIntoChecked(out.offset, w.offset, g.offset, lr, len),
   };
 }

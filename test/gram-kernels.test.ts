@@ -1,4 +1,5 @@
-// The Gram form's kernels (gemm_pn_acc with its check of the new C, gemm_nt_mask), every build (SIMD,
+// The Gram form's kernels (gemm_pn_acc with its check of the new C, gemm_nt_mask with its packed
+// operands), every build (SIMD,
 // scalar, FMA, threads, threads-FMA, and the SIMD and scalar debug builds with asserts on), both
 // dtypes, against the plain TypeScript reference (src/js-gram-kernels.ts) on odd shapes, with guard
 // values around every buffer; and the reference itself against the textbook loops. gemm_pn_acc runs
@@ -8,7 +9,7 @@
 import { describe, expect, it } from "vitest";
 import * as gram from "../src/js-gram-kernels.js";
 import * as ref from "../src/js-kernels.js";
-import { panelsLength, type DType, type FloatArray } from "../src/kernels.js";
+import { ntMaskScratchLength, panelsLength, type DType, type FloatArray } from "../src/kernels.js";
 import { wasmKernels } from "../src/wasm-kernels.js";
 import { BUILDS, DEBUG_BUILDS, DTYPES, EPSILON, exact, expectClose, expectSame, guardedBlock, randomValues, wasm, type TestBuild } from "./harness.js";
 
@@ -182,7 +183,9 @@ describe.each(ALL_BUILDS)("%s build", (build) => {
         const [a, b] = [randomValues(m * 100 + k, m * k, dtype), randomValues(n * 100 + k, n * k, dtype)];
         const [A, B, H] = [guardedBlock(w, dtype, a), guardedBlock(w, dtype, b), guardedBlock(w, dtype, h)];
         const [C, D] = [guardedBlock(w, dtype, randomValues(9, m * n, dtype)), guardedBlock(w, dtype, new Array(m * n).fill(0))];
-        kernels.gemm_nt_mask(C, A, B, H, m, k, n);
+        // The scratch starts as garbage: what the SIMD builds pack there (A's panels, Bᵀ) is theirs to write.
+        const T = guardedBlock(w, dtype, randomValues(10, ntMaskScratchLength(m, k, n), dtype).map((v, e) => (e % 5 ? v : NaN)));
+        kernels.gemm_nt_mask(C, A, B, H, m, k, n, T);
         kernels.gemm_nt(D, A, B, m, k, n);
         kernels.relu_backward(D, H, m * n);
         expectSame(C.array, D.array, shape);
@@ -192,8 +195,10 @@ describe.each(ALL_BUILDS)("%s build", (build) => {
           expectSame(C.array, want, `${shape}: the reference`);
         }
         expectSame(H.array, typed(dtype, h), `${shape}: H is read only`);
-        for (const [X, name] of [[A, "A"], [B, "B"], [C, "C"], [H, "H"]] as const) X.checkGuards(`${shape} ${name}`);
-        [A, B, C, D, H].forEach((X) => X.free());
+        expectSame(A.array, typed(dtype, a), `${shape}: A is read only`);
+        expectSame(B.array, typed(dtype, b), `${shape}: B is read only`);
+        for (const [X, name] of [[A, "A"], [B, "B"], [C, "C"], [H, "H"], [T, "scratch"]] as const) X.checkGuards(`${shape} ${name}`);
+        [A, B, C, D, H, T].forEach((X) => X.free());
       }
     });
   });

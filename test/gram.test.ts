@@ -4,6 +4,7 @@
 // several threads, the Gram form's own checks are in gram-threads.test.ts.
 import { describe, expect, it } from "vitest";
 import { flopsPerStep, train, TwoLayerError, TwoLayerNet } from "../src/index.js";
+import { gramScratchLength } from "../src/kernels.js";
 import { checkGuards, openNetwork } from "../src/net.js";
 import { netOptions } from "../src/options.js";
 import { writeWeights } from "../src/weights.js";
@@ -468,7 +469,7 @@ describe("N ≥ D_in, sizes and options", () => {
   it("a gram network reserves its blocks and counts the products it runs", async () => {
     const S = 8;
     const [N, D, H, O] = [64, 1000, 100, 10];
-    const extra = S * (N * D + N * N + N * N + 3 * N * H + 2 * N + 2 * D * H); // xUsed, K, its panels, S, S_next and h_next, the h update's terms, w1₀ and w1Seen
+    const extra = S * (N * D + N * N + N * N + 3 * N * H + gramScratchLength(N, O, H) + 2 * D * H); // xUsed, K, its panels, S, S_next and h_next, the kernels' scratch, w1₀ and w1Seen
     expect(TwoLayerNet.bytesFor(gram) - TwoLayerNet.bytesFor()).toBeGreaterThanOrEqual(extra);
     expect(TwoLayerNet.bytesFor(gram) - TwoLayerNet.bytesFor()).toBeLessThan(extra + 16 * 16);
     expect(flopsPerStep(gram)).toBe(2 * N * H * (N + 3 * O));

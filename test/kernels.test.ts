@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { jsGramKernels } from "../src/js-gram-kernels.js";
 import * as ref from "../src/js-kernels.js";
-import { panelsLength, type DType } from "../src/kernels.js";
+import { ntMaskScratchLength, panelsLength, type DType } from "../src/kernels.js";
 import type { WasmExports } from "../src/builds/builds.js";
 import { defaultWasmUrl } from "../src/builds/source.js";
 import { wasmKernels } from "../src/wasm-kernels.js";
@@ -339,8 +339,8 @@ describe.each(ALL_BUILDS)("take_chunk, %s build", (build) => {
 // past memory's end: without asserts the first kind runs through and the second traps on the engine's
 // bounds check, and neither writes outside the blocks.
 function badCalls(w: WasmExports) {
-  const blocks = [5 * 3, 3 * 2, 5 * 2, panelsLength(5, 3), 2, 2 * 3].map((elements) => guardedBlock(w, "f64", new Array(elements).fill(1)));
-  const [a, b, c, panels, counters, terms] = blocks.map((X) => X.offset);
+  const blocks = [5 * 3, 3 * 2, 5 * 2, panelsLength(5, 3), 2, 2 * 3, ntMaskScratchLength(5, 3, 2), 5 * 2].map((elements) => guardedBlock(w, "f64", new Array(elements).fill(1)));
+  const [a, b, c, panels, counters, terms, scratch, h] = blocks.map((X) => X.offset);
   const [m, k, n] = [5, 3, 2];
   const end = w.memory.buffer.byteLength;
   const calls: { what: string; message: RegExp; outside?: true; call: () => unknown }[] = [
@@ -366,8 +366,11 @@ function badCalls(w: WasmExports) {
     { what: "gemm_pn_acc with B past the end of memory", message: /gemm: B is outside memory/, outside: true, call: () => w.gemm_pn_acc_f64(c, panels, end - 8, 0.5, m, k, n, terms) },
     { what: "gemm_pn_acc with the terms scratch on C", message: /gemm: the terms scratch overlaps C/, call: () => w.gemm_pn_acc_f64(c, panels, b, 0.5, m, k, n, c + 8) },
     { what: "gemm_pn_acc with the terms scratch on B", message: /gemm: the terms scratch overlaps B/, call: () => w.gemm_pn_acc_f64(c, panels, b, 0.5, m, k, n, b) },
-    { what: "gemm_nt_mask with C on H", message: /gemm: C overlaps H/, call: () => w.gemm_nt_mask_f64(c, a, b, c + 8, m, k, n) },
-    { what: "gemm_nt_mask with H past the end of memory", message: /gemm: H is outside memory/, outside: true, call: () => w.gemm_nt_mask_f64(c, a, b, end - 8, m, k, n) },
+    { what: "gemm_nt_mask with C on H", message: /gemm: C overlaps H/, call: () => w.gemm_nt_mask_f64(c, a, b, c + 8, m, k, n, scratch) },
+    // (B and C inside the scratch's block, so that a build without asserts writes inside that block.)
+    { what: "gemm_nt_mask with the scratch on B", message: /gemm: the scratch overlaps A or B/, call: () => w.gemm_nt_mask_f64(c, a, scratch + 8, h, m, k, n, scratch) },
+    { what: "gemm_nt_mask with the scratch on C", message: /gemm: the scratch overlaps C or H/, call: () => w.gemm_nt_mask_f64(scratch + 8, a, b, h, m, k, n, scratch) },
+    { what: "gemm_nt_mask with H past the end of memory", message: /gemm: H is outside memory/, outside: true, call: () => w.gemm_nt_mask_f64(c, a, b, end - 8, m, k, n, scratch) },
     { what: "take_chunk for thread t = threads", message: /take_chunk: t must be in \[0, threads\)/, call: () => w.take_chunk(counters, 4, 2, 2) },
   ];
   return { calls, free: () => blocks.forEach((X) => X.free()) };

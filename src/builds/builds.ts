@@ -49,8 +49,8 @@ export type GemmStrided = (c: number, a: number, b: number, m: number, k: number
  * Gram form's h update); returns the first non-finite C index or −1.
  */
 export type GemmAcc = (c: number, a: number, b: number, alpha: number, m: number, k: number, n: number, terms: number) => number;
-/** C = A·Bᵀ, then +0 where H < 0 (gemm_nt_mask: the Gram form's grad_h). */
-export type GemmMask = (c: number, a: number, b: number, h: number, m: number, k: number, n: number) => void;
+/** C = A·Bᵀ, then +0 where H < 0, with scratch of ntMaskScratchLength(m, k, n) elements (gemm_nt_mask: the Gram form's grad_h). */
+export type GemmMask = (c: number, a: number, b: number, h: number, m: number, k: number, n: number, scratch: number) => void;
 
 /**
  * The raw exports of a build, as assembly/index.ts declares them (pointers are byte addresses). Every

@@ -18,7 +18,7 @@
 // reads (h, h_relu, grad_h; S, for w1) is gathered from the parts when read, and what the state is
 // built with (the next h, S) scattered to them.
 import type { WasmExports } from "../builds/builds.js";
-import type { Block, DType, NetKernels } from "../kernels.js";
+import { gramScratchLength, type Block, type DType, type NetKernels } from "../kernels.js";
 import type { GramBlocks, NetBlocks } from "../layout.js";
 import { GRAM_BACKWARD, GRAM_FORWARD, GRAM_LOSS, GRAM_UPDATE, GRAM_UPDATE_CHECKS, type GramLine } from "../gram-program.js";
 import { refusedValue } from "../gram.js";
@@ -66,7 +66,7 @@ function recordingKernels(pool: ThreadPool, dtype: DType): NetKernels {
     copy_relu_forward: (h, out, src, len) => pool.call(op("copy_relu_forward"), h.offset, out.offset, src.offset, len),
     gemm_nn: (c, a, b, m, k, n) => pool.call(op("gemm_nn"), c.offset, a.offset, b.offset, m, k, n),
     gemm_tn: (c, a, b, m, k, n) => pool.call(op("gemm_tn"), c.offset, a.offset, b.offset, m, k, n, m), // lda = m: all of A
-    gemm_nt_mask: (c, a, b, h, m, k, n) => pool.call(op("gemm_nt_mask"), c.offset, a.offset, b.offset, h.offset, m, k, n),
+    gemm_nt_mask: (c, a, b, h, m, k, n, scratch) => pool.call(op("gemm_nt_mask"), c.offset, a.offset, b.offset, h.offset, m, k, n, scratch.offset),
     gemm_pn_acc: (c, panels, b, alpha, m, k, n, terms) => pool.call(op("gemm_pn_acc"), c.offset, panels.offset, b.offset, alpha, m, k, n, terms.offset),
     sgd: (w, g, lr, len) => pool.call(op("sgd"), w.offset, g.offset, lr, len),
     sgd_check: (w, g, lr, len) => pool.call(op("sgd_check"), w.offset, g.offset, lr, len),
@@ -110,19 +110,19 @@ export class GramParts {
     const { n, hidden: H, dOut } = sizes;
     const c0 = (p: number) => Math.floor((p * H) / count);
     const widths = Array.from({ length: count }, (_, p) => c0(p + 1) - c0(p));
-    // Each part's own matrices, its scratch for the h update (terms: 2N), and its partial y_pred (part 0 writes the network's).
-    const lengths = widths.flatMap((w, p) => [...OWN.map(() => n * w), 2 * n, ...(p > 0 ? [n * dOut] : [])]);
+    // Each part's own matrices, its scratch for grad_h and the h update, and its partial y_pred (part 0 writes the network's).
+    const lengths = widths.flatMap((w, p) => [...OWN.map(() => n * w), gramScratchLength(n, dOut, w), ...(p > 0 ? [n * dOut] : [])]);
     this.arena = new Arena(space, dtype, Arena.bytesFor(dtype, lengths));
     this.parts = widths.map((w, p) => {
       const own = Object.fromEntries(OWN.map((name) => [name, this.arena.block(n * w)])) as Record<Own, Block>;
-      const terms = this.arena.block(2 * n);
+      const scratch = this.arena.block(gramScratchLength(n, dOut, w));
       return {
         c0: c0(p),
         sizes: { ...sizes, hidden: w },
         b: {
           ...b,
           ...own,
-          terms,
+          scratch,
           w2: slice(b.w2, c0(p) * dOut, w * dOut),
           gradW2: slice(b.gradW2, c0(p) * dOut, w * dOut),
           yPred: p === 0 ? b.yPred : this.arena.block(n * dOut),

@@ -33,8 +33,11 @@ const BUILDS = ["fma", "scalar", "simd", "threads", "threads-fma"]; // BUILD_FIL
 // images (the demo's two 256-colour screenshots, 82 kB, and the loss plot, 20 kB), which npm's page
 // can only show from the package's own files. Measured again 2026-12-03: 305 kB packed, 826 kB
 // unpacked (README 82 kB; the probe rounds' checks in dist: BUSY, the CLI's input/output clashes).
+// Measured again 2026-12-04: 326 kB packed, 876 kB unpacked (856 kB the commit before): the Gram
+// form's sparse h update and packed grad_h product grew the SIMD and threads builds by 4 kB each
+// (33–34 kB), the FMA ones by 1 kB, README by 2 kB (86 kB).
 // The budget leaves room for growth, not for a stray folder or a full-colour screenshot.
-const BUDGET = { packed: 330_000, unpacked: 860_000 };
+const BUDGET = { packed: 345_000, unpacked: 910_000 };
 
 describe("the tarball", () => {
   test("holds dist/, the five wasm builds, README with its images, LICENSE and package.json, and no sources, tests or demo", () => {
