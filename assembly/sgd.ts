@@ -1,8 +1,9 @@
 // Plain SGD, in place, the check that it would keep the weights finite, and both at once into
-// another block. The SIMD loops take two
-// vectors a turn (as relu.ts's, for the same reason), then one, then the tail element by element.
+// another block. The SIMD loops take two vectors a turn (as relu.ts's, for the same reason), then
+// one, then the tail element by element.
 
 import { disjoint, inMemory } from "./asserts";
+import { first_non_finite } from "./finite";
 import { at } from "./pointers";
 
 // w − rate·g for the vector at element i: the product rounded to T, then subtracted.
@@ -109,7 +110,10 @@ function sgd_into_checked<T>(out: usize, w: usize, g: usize, lr: T, len: i32): i
     if (first < 0 && !isFinite<T>(next)) first = i;
   }
   // Only if a vector held a NaN or ±Infinity: find which element, from the start.
-  if (bad) for (let j = 0; j < vectors; j++) if (!isFinite<T>(load<T>(at<T>(out, j)))) return j;
+  if (bad) {
+    const j = first_non_finite<T>(out, vectors);
+    if (j >= 0) return j;
+  }
   return first;
 }
 
