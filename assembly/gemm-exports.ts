@@ -14,7 +14,7 @@ import { first_non_finite } from "./finite";
 import * as plain from "./gemm";
 import * as simd from "./gemm-simd";
 import * as sparse from "./gemm-terms";
-import { packPanels, transpose } from "./pack";
+import { packPanels, panelsElements, transpose } from "./pack";
 import { at } from "./pointers";
 
 // The debug builds' checks shared by the four products: sizes ≥ 1, and A's, B's and C's byte ranges
@@ -81,12 +81,6 @@ function gemm_nt_mask<T>(c: usize, a: usize, b: usize, h: usize, m: i32, k: i32,
     const len = m * n;
     for (let i = 0; i < len; i++) if (load<T>(at<T>(h, i)) < <T>0) store<T>(at<T>(c, i), <T>0);
   }
-}
-
-// pack_panels' output for an m×k matrix, in elements.
-// @ts-ignore: decorator
-@inline function panelsElements(m: i32, k: i32): u64 {
-  return <u64>((m + 3) >> 2) * 4 * <u64>k;
 }
 
 // The scratch gemm_nt_mask needs, in elements of T: A's panels, then Bᵀ (src/kernels.ts's

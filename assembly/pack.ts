@@ -4,6 +4,12 @@
 
 import { at } from "./pointers";
 
+// Elements of the panels of an m×k matrix: ⌈m/4⌉ panels of 4k.
+// @ts-ignore: decorator
+@inline export function panelsElements(m: i32, k: i32): u64 {
+  return <u64>((m + 3) >> 2) * 4 * <u64>k;
+}
+
 // Packs A (m×k, row-major) into ⌈m/4⌉ panels of 4 rows: panel q holds A(4q + r, p) at element
 // q·4k + 4p + r, so the 4 values a 4-row tile needs at one p are adjacent and the panel is read front
 // to back. Rows past m (the last panel's padding) are +0. Overwrites ⌈m/4⌉·4k elements at panels.

@@ -1,7 +1,7 @@
 // Packing A into the 4-row panels gemm_pn reads: one plain loop, the same in every build.
 
 import { disjoint, inMemory } from "./asserts";
-import { packPanels } from "./pack";
+import { packPanels, panelsElements } from "./pack";
 
 // Packs A (m×k, row-major, m and k ≥ 1) into ⌈m/4⌉ panels of 4 rows for gemm_pn: panel q holds
 // A(4q + r, p) at element q·4k + 4p + r, so the 4 values a 4-row tile needs at one p are adjacent and
@@ -10,7 +10,7 @@ import { packPanels } from "./pack";
 // not change while training.
 function pack_panels<T>(panels: usize, a: usize, m: i32, k: i32): void {
   assert(m >= 1 && k >= 1, "pack_panels: m and k must be >= 1");
-  const packed = <u64>((m + 3) >> 2) * 4 * <u64>k;
+  const packed = panelsElements(m, k);
   assert(inMemory<T>(a, <u64>m * <u64>k), "pack_panels: A is outside memory");
   assert(inMemory<T>(panels, packed), "pack_panels: the panels are outside memory");
   assert(disjoint<T>(panels, packed, a, <u64>m * <u64>k), "pack_panels: the panels overlap A");
